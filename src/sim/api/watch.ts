@@ -1,0 +1,150 @@
+// WATCH: JSON-lines streams from a resourceVersion, with the selector
+// transitions, bookmarks, initial events, 410 Expired and timeouts of a real
+// apiserver's watch cache.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StatusError, badRequest, expired } from './errors.js';
+import { type ObjectFilter, matches } from './list.js';
+import { type ResourceType, groupVersion, resourceKey } from './resource-type.js';
+import type { ObjectStore, StoreEvent } from './store.js';
+import { type IncludeObject, toTable } from './table.js';
+import type { KubeObject } from './types.js';
+
+export interface WatchRequest {
+  rt: ResourceType;
+  namespace: string | undefined;
+  filter: ObjectFilter;
+  resourceVersion: string | undefined;
+  resourceVersionMatch: string | undefined;
+  allowWatchBookmarks: boolean;
+  sendInitialEvents: boolean | undefined;
+  timeoutSeconds: number | undefined;
+  /** Table output (kubectl get -w). */
+  table?: { includeObject: IncludeObject };
+}
+
+export interface WatchHooks {
+  /** Seconds between bookmarks when the client allows them. */
+  bookmarkIntervalMs?: number;
+  /** Fault injection: close the stream after this many ms. */
+  dropAfterMs?: number;
+  /** Fault injection: answer this watch with 410 as if its resourceVersion were compacted. */
+  forceExpired?: boolean;
+  onClose?: () => void;
+}
+
+/** Validates watch options with the messages of apimachinery's ListOptions validation. */
+export function validateWatchOptions(w: WatchRequest): void {
+  if (w.sendInitialEvents !== undefined) {
+    if (w.resourceVersionMatch !== 'NotOlderThan') {
+      throw badRequest(
+        w.resourceVersionMatch
+          ? `resourceVersionMatch: Unsupported value: "${w.resourceVersionMatch}": supported values: "NotOlderThan"`
+          : 'resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan',
+      );
+    }
+    if (w.sendInitialEvents && !w.allowWatchBookmarks) {
+      throw badRequest('allowWatchBookmarks: Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true');
+    }
+  } else if (w.resourceVersionMatch) {
+    throw badRequest('resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
+  }
+}
+
+function parseRv(s: string | undefined): number | undefined {
+  if (s === undefined || s === '' || s === '0') return undefined;
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 0) throw badRequest(`resourceVersion: Invalid value: "${s}": must be a valid resource version`);
+  return n;
+}
+
+export function serveWatch(store: ObjectStore, req: IncomingMessage, res: ServerResponse, w: WatchRequest, hooks: WatchHooks = {}): void {
+  validateWatchOptions(w);
+  const key = resourceKey(w.rt);
+  const rv = parseRv(w.resourceVersion);
+  const inNamespace = (o: KubeObject) => !w.rt.namespaced || !w.namespace || o.metadata.namespace === w.namespace;
+  const selected = (o: KubeObject | undefined) => !!o && inNamespace(o) && matches(w.filter, o);
+
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
+
+  let closed = false;
+  const timers: NodeJS.Timeout[] = [];
+  let unsubscribe = () => {};
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    unsubscribe();
+    for (const t of timers) clearTimeout(t);
+    hooks.onClose?.();
+    res.end();
+  };
+  req.on('close', close);
+  res.on('error', close);
+
+  const write = (type: string, o: KubeObject) => {
+    if (closed) return;
+    const body = w.table ? JSON.stringify(toTable(w.rt, [o], { includeObject: w.table.includeObject })) : store.serialise(o);
+    res.write(`{"type":"${type}","object":${body}}\n`);
+  };
+  const writeError = (e: StatusError) => {
+    if (!closed) res.write(`${JSON.stringify({ type: 'ERROR', object: e.toStatus() })}\n`);
+  };
+  const bookmark = (version: number, initialEventsEnd = false) => {
+    if (closed) return;
+    const metadata: Record<string, unknown> = { resourceVersion: String(version) };
+    if (initialEventsEnd) metadata.annotations = { 'k8s.io/initial-events-end': 'true' };
+    res.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: w.rt.kind, apiVersion: groupVersion(w.rt), metadata } })}\n`);
+  };
+  // An object that starts or stops matching the selector is ADDED or DELETED for this watcher.
+  const deliver = (ev: StoreEvent) => {
+    const now = ev.type !== 'DELETED' && selected(ev.object);
+    const before = ev.type !== 'ADDED' && selected(ev.previous);
+    if (ev.type === 'DELETED') {
+      if (before) write('DELETED', ev.object);
+    } else if (now && before) write('MODIFIED', ev.object);
+    else if (now) write('ADDED', ev.object);
+    else if (before) write('DELETED', ev.object);
+  };
+
+  if (hooks.forceExpired && rv !== undefined) {
+    writeError(expired(`too old resource version: ${rv} (${store.currentRevision})`));
+    close();
+    return;
+  }
+
+  // Replay and subscription happen in one synchronous step: no event can slip between them.
+  if (rv === undefined || w.sendInitialEvents) {
+    for (const o of store.list(key, w.rt.namespaced ? w.namespace : undefined)) if (selected(o)) write('ADDED', o);
+    if (w.sendInitialEvents) bookmark(store.currentRevision, true);
+  } else {
+    const since = store.eventsSince(key, rv);
+    if ('expired' in since) {
+      writeError(expired(`too old resource version: ${rv} (${since.oldest})`));
+      close();
+      return;
+    }
+    for (const ev of since.events) deliver(ev);
+  }
+  unsubscribe = store.subscribe(key, deliver);
+
+  if (w.allowWatchBookmarks) {
+    const interval = hooks.bookmarkIntervalMs ?? 15_000;
+    const tick = () => {
+      bookmark(store.currentRevision);
+      timers.push(setTimeout(tick, interval).unref());
+    };
+    timers.push(setTimeout(tick, interval).unref());
+  }
+  // Without timeoutSeconds a real server picks a random 30-60 minute lifetime.
+  const lifetime = w.timeoutSeconds !== undefined ? w.timeoutSeconds * 1000 : (1800 + Math.random() * 1800) * 1000;
+  timers.push(setTimeout(close, lifetime).unref());
+  if (hooks.dropAfterMs !== undefined) {
+    timers.push(
+      setTimeout(() => {
+        closed = true;
+        unsubscribe();
+        req.socket.destroy();
+      }, hooks.dropAfterMs).unref(),
+    );
+  }
+}
