@@ -3,7 +3,7 @@ import { createWriteStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { type SimClusterOptions, startSimCluster } from '../sim/cluster.js';
+import type { SimClusterOptions } from '../sim/cluster.js';
 import { UsageError } from './errors.js';
 import { choiceOption, integerOption, numberOption } from './parse.js';
 
@@ -72,6 +72,8 @@ export function registerSim(program: Command): void {
         rwx: flags.rwx,
         log,
       };
+      // The simulator is loaded only when this command runs: the CLI starts fast.
+      const { startSimCluster } = await import('../sim/cluster.js');
       const cluster = await startSimCluster(opts);
       const kubeconfig = flags.kubeconfigOut ?? join(mkdtempSync(join(tmpdir(), 'virtwork-sim-')), 'kubeconfig');
       cluster.api.writeKubeconfig(kubeconfig);

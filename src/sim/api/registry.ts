@@ -52,6 +52,13 @@ function specPart(o: KubeObject): Record<string, unknown> {
   return rest;
 }
 
+/** Go's omitempty: empty metadata lists and maps are not part of a stored object. */
+function dropEmptyMetadata(o: KubeObject): void {
+  const m = o.metadata;
+  for (const k of ['finalizers', 'ownerReferences'] as const) if (Array.isArray(m[k]) && m[k]!.length === 0) delete m[k];
+  for (const k of ['labels', 'annotations'] as const) if (m[k] && Object.keys(m[k]!).length === 0) delete m[k];
+}
+
 /** Equality for no-op detection: resourceVersion and managedFields times do not count. */
 function sameStoredState(a: KubeObject, b: KubeObject): boolean {
   const strip = (o: KubeObject) => ({
@@ -128,7 +135,10 @@ export class Registry {
     obj.kind = rt.kind;
     this.checkNamespace(rt, namespace, obj);
     checkFieldValidation(rt, obj, ctx);
-    if (obj.metadata.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
+    // The storage layer refuses this with a plain error, which reaches the client as a reasonless 500;
+    // a resourceVersion that does not parse as a number is ignored, as there.
+    const rv = obj.metadata.resourceVersion;
+    if (rv && /^\d+$/.test(rv) && Number(rv) !== 0) throw new StatusError(500, '', 'resourceVersion should not be set on objects to be created');
     this.checkNamespaceLive(rt, obj.metadata.namespace, obj.metadata.name ?? '');
 
     const key = resourceKey(rt);
@@ -151,6 +161,7 @@ export class Registry {
       do m.name = generateName(m.generateName);
       while (this.store.get(key, m.namespace, m.name));
     }
+    dropEmptyMetadata(obj);
     this.validate(rt, obj, undefined, ctx);
     this.validatingAdmission({ ...admission, name: m.name ?? '' });
     if (this.store.get(key, obj.metadata.namespace, obj.metadata.name!)) throw alreadyExists(ref(rt), obj.metadata.name!);
@@ -250,6 +261,7 @@ export class Registry {
     const admission: AdmissionRequest = { operation: 'UPDATE', rt, subresource, namespace: m.namespace, name: m.name!, object: next, oldObject: old, ctx };
     this.mutatingAdmission(admission);
     for (const s of this.behaviour.strategiesFor(resourceKey(rt))) s.prepareForUpdate?.(next, old, ctx, subresource);
+    dropEmptyMetadata(next);
     this.validate(rt, next, old, ctx);
     this.validatingAdmission(admission);
 
@@ -377,6 +389,8 @@ export class Registry {
     // Graceful: mark for deletion; finalizers' owners finish the job.
     if (old.metadata.deletionTimestamp && fin.size === (old.metadata.finalizers?.length ?? 0)) return { object: old, deleted: false };
     next.metadata.finalizers = [...fin];
+    // Being marked for deletion is a change controllers must act on: generation moves, once.
+    if (!old.metadata.deletionTimestamp && (next.metadata.generation ?? 0) > 0) next.metadata.generation = next.metadata.generation! + 1;
     next.metadata.deletionTimestamp ??= timestamp();
     next.metadata.deletionGracePeriodSeconds ??= 0;
     for (const s of this.behaviour.strategiesFor(key)) s.prepareForUpdate?.(next, old, ctx, 'delete');

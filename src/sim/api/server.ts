@@ -43,6 +43,8 @@ export interface ApiServerOptions {
   adminToken?: string;
   /** Log lines of what the server's controllers do (never to a terminal the user is looking at). */
   log?: (line: string) => void;
+  /** Interval of watch BOOKMARK events for clients that allow them (default 15 s; tests shorten it). */
+  watchBookmarkIntervalMs?: number;
 }
 
 export class ApiServer {
@@ -197,8 +199,9 @@ export class ApiServer {
       registry: this.registry,
       user,
       watchHooks: () => ({
-        forceExpired: this.faults.takeExpiry(),
-        dropAfterMs: this.faults.settings.dropWatchesAfterSeconds > 0 ? this.faults.settings.dropWatchesAfterSeconds * 1000 : undefined,
+        bookmarkIntervalMs: this.opts.watchBookmarkIntervalMs,
+        takeExpiry: () => this.faults.takeExpiry(),
+        trackDrop: (drop) => this.faults.trackWatch(drop),
       }),
       virtualCreate: (r, body, u) => this.auth.accessReview(r, body, u),
     });

@@ -35,8 +35,11 @@ export interface StoreOptions {
   windowSize?: number;
 }
 
+/** The revision the store starts at: any older resourceVersion was never served, so it is too old. */
+const FIRST_REVISION = 1000;
+
 export class ObjectStore {
-  private revision = 1000;
+  private revision = FIRST_REVISION;
   private readonly buckets = new Map<string, ResourceBucket>();
   private readonly windowSize: number;
   private readonly serialisedCache = new WeakMap<KubeObject, string>();
@@ -52,7 +55,8 @@ export class ObjectStore {
   private bucket(key: string): ResourceBucket {
     let b = this.buckets.get(key);
     if (!b) {
-      b = { objects: new Map(), window: [], listeners: new Set(), compactedThrough: this.revision };
+      // A resource first written now has had no events dropped: it resumes from any served revision.
+      b = { objects: new Map(), window: [], listeners: new Set(), compactedThrough: FIRST_REVISION };
       this.buckets.set(key, b);
     }
     return b;

@@ -23,12 +23,12 @@ export interface WatchRequest {
 }
 
 export interface WatchHooks {
-  /** Seconds between bookmarks when the client allows them. */
+  /** Milliseconds between bookmarks when the client allows them. */
   bookmarkIntervalMs?: number;
-  /** Fault injection: close the stream after this many ms. */
-  dropAfterMs?: number;
-  /** Fault injection: answer this watch with 410 as if its resourceVersion were compacted. */
-  forceExpired?: boolean;
+  /** Fault injection, asked only of a watch resuming from a resourceVersion: true to answer it 410 as if compacted. */
+  takeExpiry?: () => boolean;
+  /** Fault injection: registers the function that cuts this stream's connection; returns the unregister function. */
+  trackDrop?: (drop: () => void) => () => void;
   onClose?: () => void;
 }
 
@@ -68,14 +68,19 @@ export function serveWatch(store: ObjectStore, req: IncomingMessage, res: Server
   res.flushHeaders();
 
   let closed = false;
-  const timers: NodeJS.Timeout[] = [];
+  const timers: NodeJS.Timeout[] = []; // cleared with clearTimeout, which clears intervals too
   let unsubscribe = () => {};
-  const close = () => {
-    if (closed) return;
+  let untrack = () => {};
+  const stop = () => {
     closed = true;
     unsubscribe();
+    untrack();
     for (const t of timers) clearTimeout(t);
     hooks.onClose?.();
+  };
+  const close = () => {
+    if (closed) return;
+    stop();
     res.end();
   };
   req.on('close', close);
@@ -106,17 +111,20 @@ export function serveWatch(store: ObjectStore, req: IncomingMessage, res: Server
     else if (before) write('DELETED', ev.object);
   };
 
-  if (hooks.forceExpired && rv !== undefined) {
+  // Without a resourceVersion (or with "0") a watch starts with the current
+  // state unless sendInitialEvents=false says otherwise; with one it resumes.
+  const initialState = w.sendInitialEvents ?? rv === undefined;
+  if (!initialState && rv !== undefined && hooks.takeExpiry?.()) {
     writeError(expired(`too old resource version: ${rv} (${store.currentRevision})`));
     close();
     return;
   }
 
   // Replay and subscription happen in one synchronous step: no event can slip between them.
-  if (rv === undefined || w.sendInitialEvents) {
+  if (initialState) {
     for (const o of store.list(key, w.rt.namespaced ? w.namespace : undefined)) if (selected(o)) write('ADDED', o);
     if (w.sendInitialEvents) bookmark(store.currentRevision, true);
-  } else {
+  } else if (rv !== undefined) {
     const since = store.eventsSince(key, rv);
     if ('expired' in since) {
       writeError(expired(`too old resource version: ${rv} (${since.oldest})`));
@@ -129,22 +137,17 @@ export function serveWatch(store: ObjectStore, req: IncomingMessage, res: Server
 
   if (w.allowWatchBookmarks) {
     const interval = hooks.bookmarkIntervalMs ?? 15_000;
-    const tick = () => {
-      bookmark(store.currentRevision);
-      timers.push(setTimeout(tick, interval).unref());
-    };
-    timers.push(setTimeout(tick, interval).unref());
+    const ticker = setInterval(() => bookmark(store.currentRevision), interval).unref();
+    timers.push(ticker);
   }
   // Without timeoutSeconds a real server picks a random 30-60 minute lifetime.
   const lifetime = w.timeoutSeconds !== undefined ? w.timeoutSeconds * 1000 : (1800 + Math.random() * 1800) * 1000;
   timers.push(setTimeout(close, lifetime).unref());
-  if (hooks.dropAfterMs !== undefined) {
-    timers.push(
-      setTimeout(() => {
-        closed = true;
-        unsubscribe();
-        req.socket.destroy();
-      }, hooks.dropAfterMs).unref(),
-    );
+  if (hooks.trackDrop) {
+    untrack = hooks.trackDrop(() => {
+      if (closed) return;
+      stop();
+      req.socket.destroy();
+    });
   }
 }

@@ -1,7 +1,7 @@
 // Serves the verbs on stored resources: get, list, watch, create, update,
 // patch, delete, deletecollection, and the status subresource.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { StatusError, badRequest, methodNotAllowed } from '../errors.js';
+import { StatusError, badRequest, invalid, methodNotAllowed } from '../errors.js';
 import { listObjects, matches, parseFilter } from '../list.js';
 import { patchTypeFromContentType } from '../patch/index.js';
 import type { DeleteOptions, Registry } from '../registry.js';
@@ -55,6 +55,20 @@ function parseDeleteOptions(url: URL, body: Record<string, unknown> | undefined)
   }
   if (body?.preconditions) o.preconditions = body.preconditions as DeleteOptions['preconditions'];
   return o;
+}
+
+/** PatchOptions validation, before the object is looked up: apply needs a field manager, force is for apply only. */
+function checkPatchOptions(type: string, fieldManager: string | null, force: string | null): void {
+  if (type === 'apply' && !fieldManager) {
+    throw invalid('PatchOptions', 'meta.k8s.io', '', [{ reason: 'FieldValueRequired', field: 'fieldManager', message: 'Required value: is required for apply patch' }]);
+  }
+  if (type !== 'apply' && force !== null) {
+    throw invalid('PatchOptions', 'meta.k8s.io', '', [{ reason: 'FieldValueForbidden', field: 'force', message: 'Forbidden: may not be specified for non-apply patch' }]);
+  }
+}
+
+function explicitCascade(url: URL, body: Record<string, unknown> | undefined): boolean {
+  return body?.orphanDependents === false || url.searchParams.get('orphanDependents') === 'false';
 }
 
 function deletedStatus(rt: ResourceType, o: KubeObject): Record<string, unknown> {
@@ -163,10 +177,10 @@ export async function serveResource(rt: ResourceType, info: RequestInfo, url: UR
           `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml${rt.custom ? '' : ', application/strategic-merge-patch+json'}`,
         );
       }
+      const force = q.get('force');
+      checkPatchOptions(type, q.get('fieldManager'), force);
       const patch = decodePatchBody(type, await readBody(req));
       const ctx = writeContext(req, url, c.user, 'patch');
-      const force = q.get('force');
-      if (force !== null && type !== 'apply') throw badRequest('force: Forbidden: may not be specified for non-apply patch');
       const r = registry.patch(rt, ns, info.name, type, patch, ctx, { subresource: sub || undefined, force: force === 'true' });
       return sendJson(res, r.created ? 201 : 200, r.object, {}, ctx.warnings);
     }
@@ -176,7 +190,9 @@ export async function serveResource(rt: ResourceType, info: RequestInfo, url: UR
       const body = raw.length > 0 ? decodeObjectBody(req, raw) : undefined;
       const ctx = writeContext(req, url, c.user, 'delete');
       const r = registry.delete(rt, ns, info.name, parseDeleteOptions(url, body), ctx);
-      if (!r.deleted) return sendJson(res, 202, r.object);
+      // Still there (finalizers): the object as it now is, 200 unless the client
+      // asked orphanDependents=false, the one case a real server answers 202.
+      if (!r.deleted) return sendJson(res, explicitCascade(url, body) ? 202 : 200, r.object);
       return sendJson(res, 200, rt.custom ? r.object : deletedStatus(rt, r.object));
     }
     case 'deletecollection': {

@@ -1,0 +1,78 @@
+// How a migration shows on its VMI and its VMIM as it progresses: the
+// migrationState record (sourceNode, targetNode, pods, timestamps, completed,
+// failed, abort), the target-node label, active pods, and the final move.
+import { timestamp } from '../api/object-meta.js';
+import type { KubeObject } from '../api/types.js';
+import { markRunning } from './vmi-controller.js';
+import type { KubeVirtContext } from './context.js';
+import { statusOf } from './vmi-status.js';
+
+type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export const TARGET_NODE_LABEL = 'kubevirt.io/migrationTargetNodeName';
+
+export interface MigrationPlan {
+  uid: string;
+  sourceNode: string;
+  sourcePod: string;
+  targetNode: string;
+  targetPod: string;
+  targetPodUid: string;
+  targetNodeAddress: string;
+}
+
+/** The hand-off: the VMI learns its target (virt-controller), the target pod joins activePods. */
+export function beginOnVmi(vmi: KubeObject, plan: MigrationPlan): void {
+  const st = statusOf(vmi);
+  st.migrationState = {
+    migrationUid: plan.uid,
+    sourceNode: plan.sourceNode,
+    sourcePod: plan.sourcePod,
+    targetNode: plan.targetNode,
+    targetPod: plan.targetPod,
+    targetNodeAddress: plan.targetNodeAddress,
+  };
+  st.activePods = { ...(st.activePods ?? {}), [plan.targetPodUid]: plan.targetNode };
+  vmi.metadata.labels = { ...(vmi.metadata.labels ?? {}), [TARGET_NODE_LABEL]: plan.targetNode };
+}
+
+/** The source starts sending memory (virt-handler). */
+export function startOnVmi(vmi: KubeObject, now = timestamp()): void {
+  const ms = statusOf(vmi).migrationState;
+  if (ms) Object.assign(ms, { startTimestamp: now, mode: 'PreCopy', targetNodeDomainDetected: true, targetNodeDomainReadyTimestamp: now });
+}
+
+/** Success: the VMI now runs on the target node with the target pod's IP. */
+export function succeedOnVmi(ctx: KubeVirtContext, vmi: KubeObject, plan: MigrationPlan, newIp: string, now = timestamp()): void {
+  const st = statusOf(vmi);
+  Object.assign(st.migrationState ?? {}, { completed: true, endTimestamp: now });
+  st.activePods = { [plan.targetPodUid]: plan.targetNode };
+  const labels = { ...(vmi.metadata.labels ?? {}) };
+  delete labels[TARGET_NODE_LABEL];
+  vmi.metadata.labels = labels;
+  markRunning(ctx, vmi, plan.targetNode, newIp, now);
+}
+
+/** Failure or a successful abort: the VMI stays where it was. */
+export function failOnVmi(vmi: KubeObject, plan: MigrationPlan | undefined, reason: string, opts: { aborted?: boolean } = {}, now = timestamp()): void {
+  const st = statusOf(vmi);
+  const ms = st.migrationState;
+  if (ms && plan && ms.migrationUid === plan.uid) {
+    Object.assign(ms, { completed: true, failed: true, failureReason: reason, endTimestamp: now });
+    if (opts.aborted) Object.assign(ms, { abortRequested: true, abortStatus: 'Succeeded' });
+  }
+  if (plan) {
+    const pods = { ...(st.activePods ?? {}) };
+    delete pods[plan.targetPodUid];
+    st.activePods = pods;
+  }
+  const labels = { ...(vmi.metadata.labels ?? {}) };
+  delete labels[TARGET_NODE_LABEL];
+  vmi.metadata.labels = labels;
+}
+
+/** The VMIM mirrors the VMI's migrationState once there is one. */
+export function mirrorOnVmim(vmim: KubeObject, vmi: KubeObject | undefined): void {
+  const ms = (vmi as Any | undefined)?.status?.migrationState;
+  if (ms && ms.migrationUid === vmim.metadata.uid) statusOf(vmim).migrationState = structuredClone(ms);
+}

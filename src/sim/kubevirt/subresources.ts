@@ -1,0 +1,76 @@
+// virt-api's aggregated group subresources.kubevirt.io/v1, for what this
+// product uses: `version` and `virtualmachines/{name}/migrate` (what
+// `virtctl migrate` calls). virt-api authorizes the caller (RBAC on
+// virtualmachines/migrate, done by the server before this runs) and then
+// creates the VMIM with its own identity; admission denials come back as 500.
+import { StatusError, conflict, internalError, methodNotAllowed, notFound } from '../api/errors.js';
+import { decodeObjectBody, readBody, sendJson } from '../api/http/io.js';
+import type { ApiExtension } from '../api/server.js';
+import type { UserInfo } from '../api/types.js';
+import { type KubeVirtContext, VMI_KEY, VM_KEY } from './context.js';
+import { SUBRESOURCES_GROUP } from './kinds.js';
+
+type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const VIRT_API: UserInfo = { name: 'system:serviceaccount:kubevirt:kubevirt-apiserver', groups: ['system:masters', 'system:serviceaccounts', 'system:authenticated'] };
+
+const VM_SUBRESOURCES = ['start', 'stop', 'restart', 'migrate', 'addvolume', 'removevolume', 'memorydump', 'removememorydump', 'expand-spec', 'objectgraph'];
+const VMI_SUBRESOURCES = ['console', 'vnc', 'portforward', 'pause', 'unpause', 'freeze', 'unfreeze', 'softreboot', 'guestosinfo', 'userlist', 'filesystemlist', 'addvolume', 'removevolume'];
+
+export function subresourcesExtension(ctx: KubeVirtContext): ApiExtension {
+  return {
+    group: SUBRESOURCES_GROUP,
+    version: 'v1',
+    resources: [
+      { name: 'version', kind: '', namespaced: false, verbs: ['get'] },
+      { name: 'guestfs', kind: '', namespaced: false, verbs: ['get'] },
+      ...VM_SUBRESOURCES.map((s) => ({ name: `virtualmachines/${s}`, kind: '', namespaced: true, verbs: ['update'] })),
+      ...VMI_SUBRESOURCES.map((s) => ({ name: `virtualmachineinstances/${s}`, kind: '', namespaced: true, verbs: s.endsWith('info') || s.endsWith('list') || ['console', 'vnc', 'portforward'].includes(s) ? ['get'] : ['update'] })),
+    ],
+    async serve(info, _url, req, res) {
+      if (info.resource === 'version' && !info.namespace) {
+        if (req.method !== 'GET') throw methodNotAllowed();
+        sendJson(res, 200, {
+          gitVersion: ctx.gitVersion,
+          gitCommit: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+          gitTreeState: 'clean',
+          buildDate: '2026-09-18T10:21:42Z',
+          goVersion: 'go1.23.9',
+          compiler: 'gc',
+          platform: 'linux/amd64',
+        });
+        return true;
+      }
+      if (info.resource === 'virtualmachines' && info.subresource === 'migrate' && info.namespace) {
+        if (req.method !== 'PUT') throw methodNotAllowed();
+        const raw = await readBody(req);
+        const body = raw.length > 0 ? (decodeObjectBody(req, raw) as Any) : {};
+        migrate(ctx, info.namespace, info.name, body);
+        res.writeHead(202, { 'Content-Length': '0' });
+        res.end();
+        return true;
+      }
+      return false;
+    },
+  };
+}
+
+/** What virt-api's MigrateVMRequestHandler does. */
+export function migrate(ctx: KubeVirtContext, namespace: string, name: string, body: Any = {}): void {
+  const vm = ctx.client.get(VM_KEY, namespace, name);
+  if (!vm) throw notFound({ group: 'kubevirt.io', resource: 'virtualmachine' }, name);
+  const vmi = ctx.client.get(VMI_KEY, namespace, name) as Any | undefined;
+  if (!vmi || vmi.status?.phase !== 'Running') throw conflict({ group: 'kubevirt.io', resource: 'virtualmachine' }, name, 'VM is not running');
+  const dryRun = Array.isArray(body.dryRun) && body.dryRun.includes('All');
+  const spec: Any = { vmiName: name };
+  if (body.addedNodeSelector && ctx.atLeast(6)) spec.addedNodeSelector = body.addedNodeSelector;
+  try {
+    const ctxWrite = { user: VIRT_API, dryRun, fieldManager: 'virt-api', fieldValidation: 'Ignore' as const, warnings: [] };
+    const rt = ctx.api.types.byResource('kubevirt.io', 'virtualmachineinstancemigrations')!;
+    ctx.api.registry.create(rt, namespace, { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstanceMigration', metadata: { generateName: 'kubevirt-migrate-vm-' }, spec }, ctxWrite);
+  } catch (e) {
+    // virt-api wraps any failure to create the migration as an internal error.
+    if (e instanceof StatusError) throw internalError(e.message);
+    throw e;
+  }
+}
