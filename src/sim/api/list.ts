@@ -3,7 +3,7 @@
 import { badRequest, expired } from './errors.js';
 import { type FieldRequirement, type LabelSelector, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError } from '../../k8s/selectors.js';
 import { type ResourceType, resourceKey } from './resource-type.js';
-import type { ObjectStore } from './store.js';
+import type { ObjectStore, StoreEvent } from './store.js';
 import type { KubeObject } from './types.js';
 
 export interface ObjectFilter {
@@ -73,11 +73,30 @@ export interface ListResult {
   remainingItemCount?: number;
 }
 
+const keyOf = (o: KubeObject) => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name!);
+
 /**
- * Lists objects. Pages are taken in key order from the live state: a
- * continued list sees later writes (a real server serves the snapshot), but a
- * continue token older than the store's event window expires with 410 as a
- * compacted one would.
+ * The objects as they were at a past revision: the live state with the later
+ * events undone, newest first (an ADDED goes, a MODIFIED or DELETED gives back
+ * the object as it was before).
+ */
+function objectsAt(live: KubeObject[], later: StoreEvent[], namespace: string | undefined): KubeObject[] {
+  if (later.length === 0) return live;
+  const byKey = new Map(live.map((o) => [keyOf(o), o]));
+  for (let i = later.length - 1; i >= 0; i--) {
+    const ev = later[i]!;
+    if (namespace && ev.object.metadata.namespace !== namespace) continue;
+    if (ev.type === 'ADDED') byKey.delete(keyOf(ev.object));
+    else if (ev.previous) byKey.set(keyOf(ev.previous), ev.previous);
+  }
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => o);
+}
+
+/**
+ * Lists objects in key order. Every page of a paginated list shows the state
+ * at the first page's resourceVersion, as a real server's snapshot read does
+ * (rebuilt from the event window); a continue token older than the window
+ * expires with 410 as a compacted one would.
  */
 export function listObjects(
   store: ObjectStore,
@@ -87,24 +106,26 @@ export function listObjects(
   page: { limit?: number; continue?: string },
 ): ListResult {
   const key = resourceKey(rt);
+  const ns = rt.namespaced ? namespace : undefined;
   let rv = store.currentRevision;
   let start = '';
+  let all = store.list(key, ns);
   if (page.continue) {
     const t = decodeContinue(page.continue);
-    const resumable = store.eventsSince(key, t.rv);
-    if ('expired' in resumable) {
+    const later = store.eventsSince(key, t.rv);
+    if ('expired' in later) {
       throw expired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
     }
     rv = t.rv;
     start = t.start;
+    all = objectsAt(all, later.events, ns);
   }
-  const all = store.list(key, rt.namespaced ? namespace : undefined);
   const items: KubeObject[] = [];
   const limit = page.limit && page.limit > 0 ? page.limit : Infinity;
   let lastKey = '';
   let more = 0;
   for (const o of all) {
-    const k = o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name!;
+    const k = keyOf(o);
     if (start && k <= start) continue;
     if (!matches(filter, o)) continue;
     if (items.length < limit) {

@@ -2,7 +2,6 @@
 // a real apiserver's generic store (server-set metadata, optimistic
 // concurrency, status subresources, generation, finalizers, no-op writes that
 // change nothing, dry run), with per-kind strategies and admission plugged in.
-import { isDeepStrictEqual } from 'node:util';
 import {
   StatusError,
   alreadyExists,
@@ -18,7 +17,8 @@ import { type PatchType, applyJsonPatch, applyMergePatch, applyStrategicMergePat
 import { type ResourceType, groupVersion, resourceKey } from './resource-type.js';
 import type { ObjectStore } from './store.js';
 import type { AdmissionRequest, KindBehaviour, WriteContext } from './strategy.js';
-import type { JsonObject, KubeObject } from './types.js';
+import type { JsonObject, KubeObject, ManagedFieldsEntry } from './types.js';
+import { deepEqual } from './patch/json-value.js';
 import { checkFieldValidation } from './field-validation.js';
 
 export interface DeleteOptions {
@@ -38,7 +38,7 @@ function ref(rt: ResourceType) {
 }
 
 function clone<T>(o: T): T {
-  return structuredClone(o);
+  return typeof o === 'object' && o !== null && handedOver.has(o) ? o : structuredClone(o);
 }
 
 /** Fields a write may not change through the main resource when status is a subresource. */
@@ -61,11 +61,20 @@ function dropEmptyMetadata(o: KubeObject): void {
 
 /** Equality for no-op detection: resourceVersion and managedFields times do not count. */
 function sameStoredState(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject) => ({
-    ...o,
-    metadata: { ...o.metadata, resourceVersion: undefined, managedFields: o.metadata.managedFields?.map((m) => ({ ...m, time: undefined })) },
-  });
-  return isDeepStrictEqual(JSON.parse(JSON.stringify(strip(a))), JSON.parse(JSON.stringify(strip(b))));
+  const { metadata: ma, ...ra } = a;
+  const { metadata: mb, ...rb } = b;
+  const { resourceVersion: _ra, managedFields: fa, ...restA } = ma;
+  const { resourceVersion: _rb, managedFields: fb, ...restB } = mb;
+  const untimed = (f: ManagedFieldsEntry[] | undefined) => f?.map(({ time: _t, ...e }) => e);
+  return deepEqual(ra, rb) && deepEqual(restA, restB) && deepEqual(untimed(fa), untimed(fb));
+}
+
+/** Objects a caller hands over and will not touch again (SystemClient's fresh copies): no defensive copy needed. */
+const handedOver = new WeakSet<object>();
+
+export function handOver<T extends object>(o: T): T {
+  handedOver.add(o);
+  return o;
 }
 
 export class Registry {
@@ -168,14 +177,16 @@ export class Registry {
 
     obj.metadata.uid = newUid();
     obj.metadata.creationTimestamp = timestamp();
-    obj.metadata.managedFields = updateManagedFields(undefined, obj, {
-      manager: ctx.fieldManager,
-      operation: 'Update',
-      apiVersion: obj.apiVersion,
-      time: timestamp(),
-      model: rt.model,
-    });
-    if (obj.metadata.managedFields.length === 0) delete obj.metadata.managedFields;
+    if (ctx.trackManagedFields !== false) {
+      obj.metadata.managedFields = updateManagedFields(undefined, obj, {
+        manager: ctx.fieldManager,
+        operation: 'Update',
+        apiVersion: obj.apiVersion,
+        time: timestamp(),
+        model: rt.model,
+      });
+      if (obj.metadata.managedFields.length === 0) delete obj.metadata.managedFields;
+    }
     if (ctx.dryRun) return obj;
     return this.store.put(key, obj);
   }
@@ -237,9 +248,12 @@ export class Registry {
     }
     if (old.metadata.generateName !== undefined && m.generateName === undefined) m.generateName = old.metadata.generateName;
     if (rt.tracksGeneration) {
-      m.generation = (old.metadata.generation ?? 1) + (isDeepStrictEqual(specPart(next), specPart(old)) ? 0 : 1);
+      m.generation = (old.metadata.generation ?? 1) + (deepEqual(specPart(next), specPart(old)) ? 0 : 1);
     } else delete m.generation;
-    if (operation === 'Update') {
+    if (operation === 'Update' && ctx.trackManagedFields === false) {
+      m.managedFields = old.metadata.managedFields;
+      if (!m.managedFields) delete m.managedFields;
+    } else if (operation === 'Update') {
       m.managedFields = updateManagedFields(old, next, {
         manager: ctx.fieldManager,
         operation: 'Update',

@@ -16,6 +16,12 @@ export interface WriteContext {
   warnings: string[];
   /** Keys the raw request body repeated (lost once parsed), for strict validation. */
   duplicateFields?: string[];
+  /**
+   * False for the simulator's own controllers: their writes leave managedFields
+   * as they were (computing field sets dominates bulk seeding; no client of
+   * this product reads controllers' ownership entries).
+   */
+  trackManagedFields?: boolean;
 }
 
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE';

@@ -1,7 +1,7 @@
 // The SystemClient over the registry: how the simulator's own controllers
 // read and write, as a privileged identity, with full API semantics.
 import { StatusError } from './errors.js';
-import type { Registry } from './registry.js';
+import { type Registry, handOver } from './registry.js';
 import type { ResourceRegistry, ResourceType } from './resource-type.js';
 import type { WriteContext } from './strategy.js';
 import type { SystemClient } from './system-client.js';
@@ -19,7 +19,7 @@ export function resolveKey(types: ResourceRegistry, key: string): ResourceType {
 }
 
 export function systemClient(registry: Registry, types: ResourceRegistry, manager = 'kube-controller-manager'): SystemClient {
-  const ctx = (as?: UserInfo): WriteContext => ({ user: as ?? SYSTEM_USER, dryRun: false, fieldManager: manager, fieldValidation: 'Ignore', warnings: [] });
+  const ctx = (as?: UserInfo): WriteContext => ({ user: as ?? SYSTEM_USER, dryRun: false, fieldManager: manager, fieldValidation: 'Ignore', warnings: [], trackManagedFields: false });
   const ns = (rt: ResourceType, namespace: string | undefined) => (rt.namespaced ? namespace : undefined);
   const client: SystemClient = {
     get: (key, namespace, name) => registry.store.get(key, ns(resolveKey(types, key), namespace), name),
@@ -41,7 +41,7 @@ export function systemClient(registry: Registry, types: ResourceRegistry, manage
         if (!next) return current;
         next.metadata.resourceVersion = current.metadata.resourceVersion;
         try {
-          return registry.update(rt, ns(rt, namespace), name, next, ctx(), opts?.subresource);
+          return registry.update(rt, ns(rt, namespace), name, handOver(next), ctx(), opts?.subresource);
         } catch (e) {
           if (!(e instanceof StatusError && e.reason === 'Conflict')) throw e;
         }

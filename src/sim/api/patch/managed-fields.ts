@@ -8,7 +8,7 @@
 // first, into "ancient-changes".
 import type { Json, KubeObject, ManagedFieldsEntry } from '../types.js';
 import type { ModelRef } from '../resource-type.js';
-import { clone, isObject } from './json-value.js';
+import { isObject } from './json-value.js';
 import { FieldSet, fieldPE, type Path } from './fieldpath.js';
 import { emptyObject, rootType } from './schema.js';
 import { compare, TypedError } from './typed-walk.js';
@@ -130,11 +130,10 @@ export function capManagers(managed: Managed): Managed {
   return managed;
 }
 
-/** An object without its managedFields. */
+/** An object without its managedFields (a shallow copy: the comparison only reads it). */
 export function withoutManagedFields(o: KubeObject): KubeObject {
-  const c = clone(o);
-  delete c.metadata.managedFields;
-  return c;
+  const { managedFields: _dropped, ...metadata } = o.metadata;
+  return { ...o, metadata };
 }
 
 function isReset(mf: unknown): boolean {
