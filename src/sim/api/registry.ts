@@ -353,14 +353,15 @@ export class Registry {
     checkFieldValidation(rt, config, ctx);
     if (!ctx.fieldManager || ctx.fieldManager === 'unknown') throw badRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
     const live = this.store.get(resourceKey(rt), rt.namespaced ? namespace : undefined, name);
-    const merged = serverSideApply(live, config, {
+    // The merge may share subtrees with the stored object; the write path below mutates its input.
+    const merged = structuredClone(serverSideApply(live, config, {
       manager: ctx.fieldManager,
       force: opts.force ?? false,
       model: rt.model,
       time: timestamp(),
       resource: ref(rt),
       name,
-    });
+    }));
     if (!live) {
       const created = this.create(rt, namespace, { ...merged, metadata: { ...merged.metadata, managedFields: undefined } }, ctx);
       if (ctx.dryRun) return { object: { ...created, metadata: { ...created.metadata, managedFields: merged.metadata.managedFields } }, created: true };

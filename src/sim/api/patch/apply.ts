@@ -176,8 +176,9 @@ export function serverSideApply(live: KubeObject | undefined, config: KubeObject
     if (Array.isArray(out)) throw conflictError(out);
     const result = out.merged as unknown as KubeObject;
     const ann = result.metadata?.annotations;
-    if (opts.manager === 'kubectl' && ann && LAST_APPLIED in ann) ann[LAST_APPLIED] = buildLastApplied(config);
-    result.metadata = { ...result.metadata, managedFields: encodeManaged(out.managed, opts.time) };
+    // The merge may share maps with the live object: replace, never assign into them.
+    const annotations = opts.manager === 'kubectl' && ann && LAST_APPLIED in ann ? { ...ann, [LAST_APPLIED]: buildLastApplied(config) } : ann;
+    result.metadata = { ...result.metadata, ...(annotations ? { annotations } : {}), managedFields: encodeManaged(out.managed, opts.time) };
     if (result.metadata.managedFields?.length === 0) delete result.metadata.managedFields;
     return result;
   } catch (e) {
