@@ -2,6 +2,7 @@
 // This file is the only place that decides the process's exit code.
 import { Command, CommanderError } from 'commander';
 import { exitCodeOf } from './commands/errors.js';
+import { registerRender } from './commands/render.js';
 import { registerSim } from './commands/sim.js';
 
 const VERSION = '0.1.0';
@@ -13,6 +14,7 @@ function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) });
+  registerRender(program);
   registerSim(program);
   return program;
 }
