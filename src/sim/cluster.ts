@@ -17,6 +17,10 @@ export interface SimClusterOptions {
   failureRate?: number;
   rwx?: boolean;
   evictionStrategy?: 'None' | 'LiveMigrate' | 'LiveMigrateIfPossible' | 'External';
+  /** Run the chaos-migration controller VM's real script (default true). */
+  runControllerVms?: boolean;
+  /** Extra environment for that script (tests shorten its periods). */
+  controllerEnv?: Record<string, string>;
   log?: (line: string) => void;
 }
 
@@ -57,6 +61,8 @@ export async function startSimCluster(opts: SimClusterOptions = {}): Promise<Sim
       speed: opts.speed ?? 1,
       seed: opts.seed ?? Date.now() % 2 ** 31,
       log,
+      runControllerVms: opts.runControllerVms,
+      controllerEnv: opts.controllerEnv,
     });
   }
   await api.listen();

@@ -4,6 +4,7 @@
 import { timestamp } from '../api/object-meta.js';
 import type { ApiServer } from '../api/server.js';
 import { CdiController } from './cdi.js';
+import { ControllerVmRunner } from './controller-vm.js';
 import { SimClock } from './clock.js';
 import { type Flavor, KUBEVIRT_KEY, KubeVirtContext, type KubeVirtOptions, MIGRATION_DEFAULTS } from './context.js';
 import { EventRecorder } from './events.js';
@@ -24,6 +25,10 @@ export interface KubeVirtStartOptions extends KubeVirtOptions {
   speed: number;
   seed: number;
   log: (line: string) => void;
+  /** Run the chaos-migration controller VM's real script (default true). */
+  runControllerVms?: boolean;
+  /** Extra environment for that script (tests shorten its periods). */
+  controllerEnv?: Record<string, string>;
 }
 
 /** Adds KubeVirt's (and OpenShift's) kinds and webhooks; call before the server listens. */
@@ -38,7 +43,10 @@ export class KubeVirtSim {
   private readonly ips: PodIps;
   private readonly stoppers: (() => void)[] = [];
 
-  constructor(api: ApiServer, opts: KubeVirtStartOptions) {
+  constructor(
+    api: ApiServer,
+    private readonly opts: KubeVirtStartOptions,
+  ) {
     const clock = new SimClock(opts.speed, opts.seed);
     this.ctx = new KubeVirtContext(api, clock, opts, new EventRecorder(api.client), opts.log);
     registerKubeVirtAdmission(this.ctx);
@@ -51,13 +59,14 @@ export class KubeVirtSim {
   /** Creates what virt-operator deploys, then starts the controllers. */
   start(): void {
     this.installObjects();
-    const controllers = [
+    const controllers: { stop(): void }[] = [
       new VmiController(this.ctx, this.scheduler, this.ips),
       new VmController(this.ctx),
       new CdiController(this.ctx),
       new MigrationController(this.ctx, this.scheduler, this.ips),
       new EvacuationController(this.ctx),
     ];
+    if (this.opts.runControllerVms !== false) controllers.push(new ControllerVmRunner(this.ctx, this.opts.controllerEnv));
     for (const c of controllers) this.stoppers.push(() => c.stop());
   }
 

@@ -2,37 +2,41 @@
 // through Pending, Scheduling, Scheduled, PreparingTarget, TargetReady,
 // Running to Succeeded or Failed, within the cluster's parallel limits, with
 // realistic durations and failures, aborts on delete, and the finalizer
-// released once the migration is final.
+// released once the migration is final. Events and failure records follow
+// KubeVirt v1.7 (see migration-failures.ts).
 import type { KubeObject } from '../api/types.js';
 import { FINAL_MIGRATION_PHASES, MIGRATION_FINALIZER, isFinalMigration } from './admission.js';
 import { type KubeVirtContext, VMIM_KEY, VMI_KEY } from './context.js';
+import { type Failure, TRANSFER_FAILURES, reportFailure } from './migration-failures.js';
 import { collectFinishedMigrations } from './migration-gc.js';
-import { type MigrationPlan, beginOnVmi, failOnVmi, mirrorOnVmim, startOnVmi, succeedOnVmi } from './migration-state.js';
+import { type MigrationPlan, beginOnVmi, failOnVmi, finalOnVmim, startOnVmi, succeedOnVmi } from './migration-state.js';
 import type { PodIps } from './pod-ips.js';
 import { Reconciler, type ReconcileResult, nsKey, splitKey } from './reconciler.js';
 import { type Scheduler, podNeed } from './scheduler.js';
-import { launcherPodName, newPodUid, setCondition, setPhase, statusOf } from './vmi-status.js';
+import { launcherPodName, newPodUid, statusOf, setPhase } from './vmi-status.js';
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- status shapes are read loosely, as controllers read unstructured objects
 
 /** Phases in which a migration counts against the parallel limits. */
 const ACTIVE = ['Scheduling', 'Scheduled', 'PreparingTarget', 'TargetReady', 'Running'];
-const FAILURES: Record<string, string[]> = {
-  Scheduling: ['target virt-launcher pod failed to start: container compute exited with code 1'],
-  PreparingTarget: ['Target pod is down', 'failed to prepare the target domain: unable to connect to virt-handler on target node'],
-  Running: [
-    "Live migration failed error encountered during MigrateToURI3 libvirt api call: virError(Code=1, Domain=7, Message='internal error: unable to execute QEMU command 'migrate': Failed to connect to target')",
-    'Live migration stuck for 150 sec and has been aborted',
-    'Live migration is not completed after 300 sec and has been aborted',
-  ],
-};
+/** Phases after the controller handed the target to virt-handler: a delete now means an abort by the source. */
+const HANDED_OFF = ['PreparingTarget', 'TargetReady', 'Running'];
+/** virt-controller's recorder for VMIs and migrations. */
+const CONTROLLER = 'virtualmachine-controller';
+/** virt-controller's defaults: --migration-unschedulable-pod-timeout / catch-all pending pod timeout. */
+const UNSCHEDULABLE_TIMEOUT_S = 300;
+const PENDING_TIMEOUT_S = 900;
 
 interface Track {
   plan?: MigrationPlan;
-  /** When the target pod first failed to schedule. */
-  unschedulableSince?: number;
-  /** The phase at which this migration will fail, decided once. */
+  /** The target pod's name once created (it exists from Scheduling on). */
+  targetPod?: string;
+  /** Wall-clock time the target pod was created, for the pending timeouts. */
+  podCreatedAt?: number;
+  /** The phase at which this migration will fail, decided once ('never' when it will not). */
   failAt?: string;
+  /** Whether the unschedulable target pod has been reported (events are recorded once, not every retry). */
+  unschedulableNoted?: boolean;
 }
 
 export class MigrationController {
@@ -111,20 +115,11 @@ export class MigrationController {
     const phase: string = m.status?.phase ?? 'Pending';
     const vmi = this.ctx.client.get(VMI_KEY, namespace, m.spec?.vmiName) as Any | undefined;
 
-    if (m.metadata.deletionTimestamp) return this.abort(m, vmi, track);
-    if (FINAL_MIGRATION_PHASES.includes(phase)) {
-      this.scheduler.release(uid);
-      if ((m.metadata.finalizers ?? []).includes(MIGRATION_FINALIZER)) {
-        this.ctx.client.modify(VMIM_KEY, namespace, name, (o) => ({ ...o, metadata: { ...o.metadata, finalizers: (o.metadata.finalizers ?? []).filter((f) => f !== MIGRATION_FINALIZER) } }));
-        collectFinishedMigrations(this.ctx, namespace, m.spec?.vmiName);
-      }
-      return;
-    }
-    if (!vmi || vmi.metadata.deletionTimestamp || vmi.status?.phase !== 'Running') {
-      return this.fail(m, vmi, track, 'Migration failed because the VMI is not running');
-    }
+    if (FINAL_MIGRATION_PHASES.includes(phase)) return this.finalize(m);
+    if (!vmi || vmi.metadata.deletionTimestamp) return this.fail(m, vmi, track, { kind: 'vmi-gone' });
+    if (vmi.status?.phase !== 'Running') return this.fail(m, vmi, track, { kind: 'vmi-not-running' });
+    if (m.metadata.deletionTimestamp) return this.cancel(m, vmi, track, phase);
     track.failAt ??= this.ctx.clock.chance(this.ctx.options.failureRate) ? this.pickFailurePhase() : 'never';
-    if (phase !== 'Pending' && track.failAt === phase && phase !== 'Scheduling') return this.fail(m, vmi, track, this.ctx.clock.pick(FAILURES[phase] ?? ['migration failed'])!);
     switch (phase) {
       case 'Pending':
         return this.fromPending(m, vmi, track);
@@ -133,17 +128,27 @@ export class MigrationController {
       case 'Scheduled':
         return this.handOver(m, vmi, track);
       case 'PreparingTarget':
+        if (track.failAt === 'PreparingTarget') return this.fail(m, vmi, track, { kind: 'target-down' });
         this.setVmimPhase(m, 'TargetReady');
         return { requeueAfterMs: this.ctx.clock.jitter(700) };
       case 'TargetReady':
         this.modifyVmi(namespace, vmi.metadata.name, (o) => startOnVmi(o));
-        this.setVmimPhase(m, 'Running', (o) => mirrorOnVmim(o, this.ctx.client.get(VMI_KEY, namespace, vmi.metadata.name)));
+        this.setVmimPhase(m, 'Running');
         return { requeueAfterMs: this.transferMs(vmi) };
       case 'Running':
+        if (track.failAt === 'Running') return this.fail(m, vmi, track, { kind: 'handler', reason: this.ctx.clock.pick(TRANSFER_FAILURES)! });
         return this.succeed(m, vmi, track);
       default:
         return;
     }
+  }
+
+  /** A final migration lets go of its finalizer; the five newest finished ones per VMI are kept. */
+  private finalize(m: Any): ReconcileResult {
+    this.scheduler.release(m.metadata.uid);
+    if (!(m.metadata.finalizers ?? []).includes(MIGRATION_FINALIZER)) return;
+    this.ctx.client.modify(VMIM_KEY, m.metadata.namespace, m.metadata.name, (o) => ({ ...o, metadata: { ...o.metadata, finalizers: (o.metadata.finalizers ?? []).filter((f) => f !== MIGRATION_FINALIZER) } }));
+    if (!m.metadata.deletionTimestamp) collectFinishedMigrations(this.ctx, m.metadata.namespace, m.spec?.vmiName);
   }
 
   private pickFailurePhase(): string {
@@ -165,58 +170,67 @@ export class MigrationController {
       const other = this.ctx.client.get(VMI_KEY, x.metadata.namespace, (x as Any).spec?.vmiName) as Any | undefined;
       return other?.status?.nodeName === source;
     });
+    // While Pending the migration records its source pod (controller.SetSourcePod).
+    if (!m.status?.migrationState?.sourcePod) {
+      this.ctx.client.modify(VMIM_KEY, m.metadata.namespace, m.metadata.name, (o) => ((statusOf(o).migrationState = { sourcePod: this.podOf(vmi) }), o), { subresource: 'status' });
+    }
     // Over either limit the migration waits in Pending and is looked at again every 5s, as KubeVirt requeues it.
     if (active.length >= limits.parallelMigrationsPerCluster || outbound.length >= limits.parallelOutboundMigrationsPerNode) return { requeueAfterMs: 5000 };
-    const placed = this.scheduler.schedule(vmi, { excludeNode: source, addedNodeSelector: m.spec?.addedNodeSelector });
-    const targetPod = launcherPodName(vmi.metadata.name);
+    track.targetPod = launcherPodName(vmi.metadata.name);
+    track.podCreatedAt = Date.now();
+    this.setVmimPhase(m, 'Scheduling');
+    this.ctx.events.record(m, 'Normal', 'SuccessfulCreate', `Created migration target pod ${track.targetPod}`, CONTROLLER);
+    return this.place(m, vmi, track);
+  }
+
+  /** The scheduler binds the target pod (never to the source node), or it stays Pending and Unschedulable. */
+  private place(m: Any, vmi: Any, track: Track): ReconcileResult {
+    const placed = this.scheduler.schedule(vmi, { excludeNode: vmi.status.nodeName, addedNodeSelector: m.spec?.addedNodeSelector });
     if (placed.node) {
       const targetNode = placed.node.metadata.name!;
       const address = ((placed.node as Any).status?.addresses ?? []).find((a: Any) => a.type === 'InternalIP')?.address ?? '';
-      track.plan = { uid: m.metadata.uid, sourceNode: source, sourcePod: this.podOf(vmi), targetNode, targetPod, targetPodUid: newPodUid(), targetNodeAddress: address };
+      track.plan = { uid: m.metadata.uid, sourceNode: vmi.status.nodeName, sourcePod: this.podOf(vmi), targetNode, targetPod: track.targetPod!, targetPodUid: newPodUid(), targetNodeAddress: address };
       this.scheduler.reserve(m.metadata.uid, targetNode, podNeed(vmi));
-    } else {
-      track.unschedulableSince = Date.now();
-      this.ctx.events.record(m, 'Warning', 'FailedScheduling', placed.message ?? 'target pod unschedulable', 'virt-controller');
+      return { requeueAfterMs: this.ctx.clock.jitter(3500) };
     }
-    this.setVmimPhase(m, 'Scheduling');
-    this.ctx.events.record(m, 'Normal', 'SuccessfulCreate', `Created migration target pod ${targetPod}`, 'virt-controller');
-    return { requeueAfterMs: this.ctx.clock.jitter(placed.node ? 3500 : 5000) };
+    if (!track.unschedulableNoted) {
+      track.unschedulableNoted = true;
+      // The scheduler reports on the pod; KubeVirt notes it on the migration.
+      const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: track.targetPod, namespace: vmi.metadata.namespace, uid: newPodUid() } } as KubeObject;
+      this.ctx.events.record(pod, 'Warning', 'FailedScheduling', placed.message ?? 'target pod unschedulable', 'default-scheduler');
+      this.ctx.events.record(m, 'Warning', 'migrationTargetPodUnschedulable', `Migration target pod for VMI [${vmi.metadata.namespace}/${vmi.metadata.name}] is currently unschedulable.`, CONTROLLER);
+    }
+    return { requeueAfterMs: 5000 };
   }
 
   private fromScheduling(m: Any, vmi: Any, track: Track): ReconcileResult {
-    if (track.failAt === 'Scheduling') return this.fail(m, vmi, track, FAILURES.Scheduling![0]!);
+    if (track.failAt === 'Scheduling') return this.fail(m, vmi, track, { kind: 'target-pod-failed' });
     if (track.plan) {
       this.setVmimPhase(m, 'Scheduled');
       return { requeueAfterMs: this.ctx.clock.jitter(900) };
     }
-    // The target pod stays Pending; KubeVirt gives up after the unschedulable timeout.
-    const timeoutS = Number(m.metadata.annotations?.['kubevirt.io/migrationUnschedulablePodTimeoutSeconds'] ?? 300);
-    const waitedMs = (Date.now() - (track.unschedulableSince ?? Date.now())) * this.ctx.clock.speed;
-    if (waitedMs >= timeoutS * 1000) {
-      const why = this.scheduler.schedule(vmi, { excludeNode: vmi.status.nodeName, addedNodeSelector: m.spec?.addedNodeSelector }).message ?? '';
-      return this.fail(m, vmi, track, `Migration target pod was removed after being unschedulable for ${timeoutS}s: ${why}`);
+    // The target pod stays Pending; KubeVirt deletes it after the unschedulable (or catch-all pending) timeout.
+    const annotation = (k: string, d: number) => {
+      const v = Number.parseInt(m.metadata.annotations?.[`kubevirt.io/${k}`] ?? '', 10);
+      return Number.isFinite(v) ? v : d;
+    };
+    const unschedulableS = annotation('migrationUnschedulablePodTimeoutSeconds', UNSCHEDULABLE_TIMEOUT_S);
+    const pendingS = annotation('migrationPendingPodTimeoutSeconds', PENDING_TIMEOUT_S);
+    const waitedMs = (Date.now() - (track.podCreatedAt ?? Date.now())) * this.ctx.clock.speed;
+    if (waitedMs >= Math.min(unschedulableS, pendingS) * 1000) {
+      return this.fail(m, vmi, track, { kind: 'pod-timeout', namespace: vmi.metadata.namespace, pod: track.targetPod!, unschedulable: unschedulableS <= pendingS });
     }
-    const placed = this.scheduler.schedule(vmi, { excludeNode: vmi.status.nodeName, addedNodeSelector: m.spec?.addedNodeSelector });
-    if (placed.node) {
-      track.unschedulableSince = undefined;
-      return this.fromPendingPlacement(m, vmi, track, placed.node);
-    }
-    return { requeueAfterMs: Math.min(5000, timeoutS * 1000 - waitedMs + 10) };
-  }
-
-  private fromPendingPlacement(m: Any, vmi: Any, track: Track, node: KubeObject): ReconcileResult {
-    const targetNode = node.metadata.name!;
-    const address = ((node as Any).status?.addresses ?? []).find((a: Any) => a.type === 'InternalIP')?.address ?? '';
-    track.plan = { uid: m.metadata.uid, sourceNode: vmi.status.nodeName, sourcePod: this.podOf(vmi), targetNode, targetPod: launcherPodName(vmi.metadata.name), targetPodUid: newPodUid(), targetNodeAddress: address };
-    this.scheduler.reserve(m.metadata.uid, targetNode, podNeed(vmi));
-    return { requeueAfterMs: this.ctx.clock.jitter(3000) };
+    const placed = this.place(m, vmi, track);
+    if (track.plan) return placed;
+    return { requeueAfterMs: Math.max(10, Math.min(5000, Math.min(unschedulableS, pendingS) * 1000 - waitedMs + 10)) };
   }
 
   private handOver(m: Any, vmi: Any, track: Track): ReconcileResult {
     const plan = track.plan!;
-    this.modifyVmi(vmi.metadata.namespace, vmi.metadata.name, (o) => beginOnVmi(o, plan));
-    this.setVmimPhase(m, 'PreparingTarget', (o) => mirrorOnVmim(o, this.ctx.client.get(VMI_KEY, vmi.metadata.namespace, vmi.metadata.name)));
-    this.ctx.events.record(m, 'Normal', 'SuccessfulHandOver', 'Migration target pod is ready for preparation by virt-handler.', 'virt-controller');
+    const config = this.ctx.migrationLimits();
+    this.modifyVmi(vmi.metadata.namespace, vmi.metadata.name, (o) => beginOnVmi(o, plan, config));
+    this.setVmimPhase(m, 'PreparingTarget');
+    this.ctx.events.record(m, 'Normal', 'SuccessfulHandOver', 'Migration target pod is ready for preparation by virt-handler.', CONTROLLER);
     return { requeueAfterMs: this.ctx.clock.jitter(2000) };
   }
 
@@ -225,39 +239,39 @@ export class MigrationController {
     const ns = vmi.metadata.namespace;
     const updated = this.modifyVmi(ns, vmi.metadata.name, (o) => succeedOnVmi(this.ctx, o, plan, this.ips.allocate(plan.targetNode)));
     this.pods.set(vmi.metadata.uid, plan.targetPod);
-    this.setVmimPhase(m, 'Succeeded', (o) => mirrorOnVmim(o, updated));
-    this.ctx.events.record(m, 'Normal', 'SuccessfulMigration', 'Source node reported migration succeeded', 'virt-handler');
+    this.setVmimPhase(m, 'Succeeded', (o) => finalOnVmim(o, updated));
+    this.ctx.events.record(m, 'Normal', 'SuccessfulMigration', 'Source node reported migration succeeded', CONTROLLER);
     this.ctx.log(`migration ${ns}/${m.metadata.name} of ${vmi.metadata.name}: ${plan.sourceNode} -> ${plan.targetNode} succeeded`);
   }
 
-  private fail(m: Any, vmi: Any | undefined, track: Track, reason: string, opts: { aborted?: boolean } = {}): ReconcileResult {
+  private fail(m: Any, vmi: Any | undefined, track: Track, failure: Failure): ReconcileResult {
+    const report = reportFailure(failure);
     const plan = track.plan;
-    let updated: KubeObject | undefined;
-    if (vmi) updated = this.modifyVmi(vmi.metadata.namespace, vmi.metadata.name, (o) => failOnVmi(o, plan, reason, opts));
+    const handedOff = Boolean(plan && vmi?.status?.migrationState?.migrationUid === m.metadata.uid);
+    let updated: KubeObject | undefined = vmi;
+    if (vmi) updated = this.modifyVmi(vmi.metadata.namespace, vmi.metadata.name, (o) => failOnVmi(o, plan, handedOff ? report : undefined));
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     this.setVmimPhase(m, 'Failed', (o) => {
-      mirrorOnVmim(o, updated);
-      if (opts.aborted) setCondition(o, { type: 'migrationAbortRequested', status: 'True', reason: 'MigrationAbortRequested', message: 'Migration abort requested' });
+      finalOnVmim(o, updated);
+      const st = statusOf(o);
+      if (report.abortCondition && !(st.conditions ?? []).some((c: Any) => c.type === 'migrationAbortRequested')) {
+        // virt-controller sets only type, status and lastProbeTime on this condition.
+        st.conditions = [...(st.conditions ?? []), { type: 'migrationAbortRequested', status: 'True', lastProbeTime: now, lastTransitionTime: null }];
+      }
     });
-    this.ctx.events.record(m, 'Warning', 'FailedMigration', opts.aborted ? 'Migration failed due to being canceled' : `VirtualMachineInstance migration uid ${m.metadata.uid} failed. reason: ${reason}`, 'virt-handler');
-    this.ctx.log(`migration ${m.metadata.namespace}/${m.metadata.name} of ${m.spec?.vmiName} failed: ${reason}`);
+    for (const e of report.onMigration) this.ctx.events.record(m, e.type, e.reason, e.message, e.component);
+    if (vmi && report.onVmi && handedOff) this.ctx.events.record(vmi, report.onVmi.type, report.onVmi.reason, report.onVmi.message.replace('{uid}', m.metadata.uid), report.onVmi.component);
+    this.ctx.log(`migration ${m.metadata.namespace}/${m.metadata.name} of ${m.spec?.vmiName} failed: ${report.failureReason ?? report.onMigration.at(-1)?.message}`);
     this.scheduler.release(m.metadata.uid);
   }
 
-  /** Deleting a migration cancels it: before hand-off it just fails; while running the source aborts first. */
-  private abort(m: Any, vmi: Any | undefined, track: Track): ReconcileResult {
-    const phase = m.status?.phase ?? 'Pending';
-    if (!FINAL_MIGRATION_PHASES.includes(phase)) {
-      if (phase === 'Running' && vmi && !vmi.status?.migrationState?.abortStatus) {
-        this.modifyVmi(vmi.metadata.namespace, vmi.metadata.name, (o) => Object.assign(statusOf(o).migrationState ?? {}, { abortRequested: true, abortStatus: 'Aborting' }));
-        return { requeueAfterMs: this.ctx.clock.jitter(1500) };
-      }
-      this.fail(m, vmi, track, 'Migration aborted', { aborted: true });
-      return;
+  /** Deleting a migration cancels it: before hand-off the controller fails it; after, the source aborts the transfer first. */
+  private cancel(m: Any, vmi: Any, track: Track, phase: string): ReconcileResult {
+    if (!HANDED_OFF.includes(phase)) return this.fail(m, vmi, track, { kind: 'canceled', namespace: vmi.metadata.namespace, pod: phase === 'Pending' ? undefined : track.targetPod });
+    if (vmi.status?.migrationState?.abortStatus !== 'Aborting') {
+      this.modifyVmi(vmi.metadata.namespace, vmi.metadata.name, (o) => Object.assign(statusOf(o).migrationState ?? {}, { abortRequested: true, abortStatus: 'Aborting' }));
+      return { requeueAfterMs: this.ctx.clock.jitter(1500) };
     }
-    this.ctx.client.modify(VMIM_KEY, m.metadata.namespace, m.metadata.name, (o) => ({
-      ...o,
-      metadata: { ...o.metadata, finalizers: (o.metadata.finalizers ?? []).filter((f) => f !== MIGRATION_FINALIZER) },
-    }));
+    return this.fail(m, vmi, track, { kind: 'aborted' });
   }
 }
-

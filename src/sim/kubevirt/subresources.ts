@@ -3,8 +3,9 @@
 // `virtctl migrate` calls). virt-api authorizes the caller (RBAC on
 // virtualmachines/migrate, done by the server before this runs) and then
 // creates the VMIM with its own identity; admission denials come back as 500.
-import { StatusError, conflict, internalError, methodNotAllowed, notFound } from '../api/errors.js';
-import { decodeObjectBody, readBody, sendJson } from '../api/http/io.js';
+import { StatusError, badRequest, conflict, internalError, methodNotAllowed, notFound } from '../api/errors.js';
+import { readBody, sendJson } from '../api/http/io.js';
+import { goJsonSyntaxError } from '../api/patch/go-json.js';
 import type { ApiExtension } from '../api/server.js';
 import type { UserInfo } from '../api/types.js';
 import { type KubeVirtContext, VMI_KEY, VM_KEY } from './context.js';
@@ -43,9 +44,7 @@ export function subresourcesExtension(ctx: KubeVirtContext): ApiExtension {
       }
       if (info.resource === 'virtualmachines' && info.subresource === 'migrate' && info.namespace) {
         if (req.method !== 'PUT') throw methodNotAllowed();
-        const raw = await readBody(req);
-        const body = raw.length > 0 ? (decodeObjectBody(req, raw) as Any) : {};
-        migrate(ctx, info.namespace, info.name, body);
+        migrate(ctx, info.namespace, info.name, decodeMigrateOptions(await readBody(req)));
         res.writeHead(202, { 'Content-Length': '0' });
         res.end();
         return true;
@@ -55,12 +54,33 @@ export function subresourcesExtension(ctx: KubeVirtContext): ApiExtension {
   };
 }
 
-/** What virt-api's MigrateVMRequestHandler does. */
+/**
+ * virt-api decodes the body (empty is fine) with a streaming JSON decoder into
+ * MigrateOptions before it looks at the VM; what it cannot read is a 400 with
+ * Go's decoder error (a stream decoder says `unexpected EOF` for cut-off JSON).
+ */
+export function decodeMigrateOptions(raw: Buffer): Any {
+  const text = raw.toString('utf8');
+  if (text.trim() === '') return {};
+  const fail = (why: string) => badRequest(`Can not unmarshal Request body to struct, error: ${why}`);
+  const syntax = goJsonSyntaxError(text);
+  if (syntax) throw fail(syntax === 'unexpected end of JSON input' ? 'unexpected EOF' : syntax);
+  const body = JSON.parse(text) as Any;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw fail(`json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type v1.MigrateOptions`);
+  if (body.dryRun !== undefined && body.dryRun !== null && !(Array.isArray(body.dryRun) && body.dryRun.every((x: unknown) => typeof x === 'string'))) {
+    throw fail(`json: cannot unmarshal ${Array.isArray(body.dryRun) ? 'number' : typeof body.dryRun} into Go struct field MigrateOptions.dryRun of type ${Array.isArray(body.dryRun) ? 'string' : '[]string'}`);
+  }
+  return body;
+}
+
+/** What virt-api's MigrateVMRequestHandler does: VM (404), its VMI (404), Running (409), then the migration. */
 export function migrate(ctx: KubeVirtContext, namespace: string, name: string, body: Any = {}): void {
   const vm = ctx.client.get(VM_KEY, namespace, name);
   if (!vm) throw notFound({ group: 'kubevirt.io', resource: 'virtualmachine' }, name);
   const vmi = ctx.client.get(VMI_KEY, namespace, name) as Any | undefined;
-  if (!vmi || vmi.status?.phase !== 'Running') throw conflict({ group: 'kubevirt.io', resource: 'virtualmachine' }, name, 'VM is not running');
+  // A stopped VM has no VMI: virt-api's FetchVirtualMachineInstance answers NotFound for it.
+  if (!vmi) throw notFound({ group: 'kubevirt.io', resource: 'virtualmachineinstance' }, name);
+  if (vmi.status?.phase !== 'Running') throw conflict({ group: 'kubevirt.io', resource: 'virtualmachine' }, name, 'VM is not running');
   const dryRun = Array.isArray(body.dryRun) && body.dryRun.includes('All');
   const spec: Any = { vmiName: name };
   if (body.addedNodeSelector && ctx.atLeast(6)) spec.addedNodeSelector = body.addedNodeSelector;
