@@ -2,8 +2,15 @@
 // This file is the only place that decides the process's exit code.
 import { Command, CommanderError } from 'commander';
 import { exitCodeOf } from './commands/errors.js';
+import { registerControl } from './commands/control.js';
+import { registerDeploy } from './commands/deploy.js';
+import { registerPreflight } from './commands/preflight.js';
 import { registerRender } from './commands/render.js';
+import { registerReport } from './commands/report.js';
+import { registerRun } from './commands/run.js';
 import { registerSim } from './commands/sim.js';
+import { registerStatus } from './commands/status.js';
+import { registerTeardown } from './commands/teardown.js';
 
 const VERSION = '0.1.0';
 
@@ -14,6 +21,14 @@ function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) });
+  // Each command's heavy code is imported inside its action, so start-up stays fast.
+  registerPreflight(program);
+  registerDeploy(program);
+  registerStatus(program);
+  registerControl(program);
+  registerReport(program);
+  registerRun(program);
+  registerTeardown(program);
   registerRender(program);
   registerSim(program);
   return program;
@@ -31,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     process.stderr.write(`error: ${(e as Error).message}\n`);
+    if (process.env.VIRTWORK_DEBUG) process.stderr.write(`${(e as Error).stack ?? ''}\n`);
     return exitCodeOf(e);
   }
 }
