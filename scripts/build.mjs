@@ -20,6 +20,8 @@ await build({
   // Bundled CommonJS dependencies call require(); give every chunk one.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   define: { 'process.env.NODE_ENV': '"production"' },
+  // Ink imports React DevTools only under DEV=true; nothing of it ships.
+  alias: { 'react-devtools-core': './scripts/devtools-stub.mjs' },
   logLevel: 'warning',
 });
 // The bin needs a shebang; esbuild keeps the entry's own, so add it here.

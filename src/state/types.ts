@@ -16,6 +16,8 @@ export interface FleetVmi {
   uid: string;
   /** virtwork's app.kubernetes.io/component, when it has one. */
   component?: string;
+  /** All labels, for matching the operator's target selector. */
+  labels?: Record<string, string>;
   /** virtwork/run-id label. */
   runId?: string;
   /** app.kubernetes.io/managed-by=virtwork. */
@@ -37,6 +39,44 @@ export interface FleetVmi {
   /** Duration in seconds of its last finished migration. */
   lastDurationSec?: number;
   deleting: boolean;
+  // Additive (src/state): what eligibility, the `m` key and IP correlation need.
+  /** The VirtualMachine that owns it: `virtctl migrate` takes the VM's name. */
+  vm?: string;
+  /** Its labels, so that the target selector can be matched against the fleet. */
+  labels?: Record<string, string>;
+  /** Its IPs while on previousNode, when we saw it there. */
+  previousIps?: string[];
+  /** Label kubevirt.io/migrationTargetNodeName: a migration is handing it over. */
+  migrationTargetNode?: string;
+  /** status.migrationState as the VMI reports it (it persists after the migration). */
+  migrationState?: VmiMigrationState;
+}
+
+/** status.migrationState of a VMI, as far as the product reads it. */
+export interface VmiMigrationState {
+  /** migrationUid: the VMIM uid it belongs to. */
+  uid?: string;
+  sourceNode?: string;
+  targetNode?: string;
+  sourcePod?: string;
+  targetPod?: string;
+  started?: string;
+  ended?: string;
+  completed: boolean;
+  failed: boolean;
+  failureReason?: string;
+  abortStatus?: string;
+}
+
+/** One node as preflight and the dashboard judge it for VMs. */
+export interface NodeView {
+  name: string;
+  /** The Ready condition is True. */
+  ready: boolean;
+  /** Ready, not cordoned, no NoSchedule/NoExecute taint, kubevirt.io/schedulable=true. */
+  schedulable: boolean;
+  /** Why it is not schedulable, in words ('' when it is). */
+  reason: string;
 }
 
 /** One migration (a VMIM, or a controller record whose VMIM is gone), the unit of history and reports. */
@@ -64,6 +104,12 @@ export interface Migration {
   sourcePod?: string;
   targetPod?: string;
   outcome: MigrationOutcome;
+  /**
+   * Additive (src/state): who settled the outcome. 'vmim': a final VMIM phase;
+   * 'controller': the controller's status record; 'inferred': the VMIM vanished
+   * before a final phase was seen. Absent while in flight.
+   */
+  outcomeFrom?: 'vmim' | 'controller' | 'inferred';
   failureReason?: string;
   /** The VMI's IPs before and after (seen on the VMI around the migration). */
   ipsBefore?: string[];
