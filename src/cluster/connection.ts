@@ -14,6 +14,8 @@ import {
 import { ClusterError, describeError } from './errors.js';
 
 export const DEFAULT_NAMESPACE = 'virtwork';
+/** A request that has not answered by then is reported, not waited on forever (a server that drops packets). */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface ConnectionOptions {
   kubeconfig?: string;
@@ -89,12 +91,22 @@ export function connect(opts: ConnectionOptions = {}): Connection {
     rbac: kc.makeApiClient(RbacAuthorizationV1Api),
     objects: KubernetesObjectApi.makeApiClient(kc),
     async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new ClusterError(`${what}: the API server at ${server} did not answer within ${REQUEST_TIMEOUT_MS / 1000}s. Check your network or VPN and that the cluster is up.`)),
+          REQUEST_TIMEOUT_MS,
+        );
+        timer.unref();
+      });
       try {
-        return await fn();
+        return await Promise.race([fn(), timeout]);
       } catch (e) {
         if (e instanceof ClusterError) throw e;
         const status = (e as { code?: unknown }).code;
         throw new ClusterError(`${what}: ${describeError(e, server)}`, typeof status === 'number' ? status : undefined);
+      } finally {
+        clearTimeout(timer);
       }
     },
   };

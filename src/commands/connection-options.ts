@@ -10,12 +10,14 @@ export interface ConnectionFlags {
   namespace?: string;
 }
 
-/** Adds --kubeconfig, --context and -n/--namespace (default virtwork, not the context's). */
-export function addConnectionOptions(cmd: Command): Command {
-  return cmd
-    .option('--kubeconfig <file>', 'path to the kubeconfig file (wins over KUBECONFIG)')
-    .option('--context <name>', 'the kubeconfig context to use')
-    .option('-n, --namespace <ns>', "the namespace of the virtwork VMs (not the context's namespace)", DEFAULT_NAMESPACE);
+/**
+ * Adds --kubeconfig and --context, and -n/--namespace (default virtwork, not
+ * the context's) unless the command's settings flags already carry it.
+ */
+export function addConnectionOptions(cmd: Command, opts: { namespace?: boolean } = {}): Command {
+  cmd.option('--kubeconfig <file>', 'path to the kubeconfig file (wins over KUBECONFIG)').option('--context <name>', 'the kubeconfig context to use');
+  if (opts.namespace !== false) cmd.option('-n, --namespace <ns>', "the namespace of the virtwork VMs (not the context's namespace)", DEFAULT_NAMESPACE);
+  return cmd;
 }
 
 /** Connects as the flags say; a kubeconfig problem is a failure with one sentence (exit 1). */
