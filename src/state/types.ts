@@ -42,8 +42,6 @@ export interface FleetVmi {
   // Additive (src/state): what eligibility, the `m` key and IP correlation need.
   /** The VirtualMachine that owns it: `virtctl migrate` takes the VM's name. */
   vm?: string;
-  /** Its labels, so that the target selector can be matched against the fleet. */
-  labels?: Record<string, string>;
   /** Its IPs while on previousNode, when we saw it there. */
   previousIps?: string[];
   /** Label kubevirt.io/migrationTargetNodeName: a migration is handing it over. */
