@@ -11,6 +11,7 @@ import { registerRun } from './commands/run.js';
 import { registerSim } from './commands/sim.js';
 import { registerStatus } from './commands/status.js';
 import { registerTeardown } from './commands/teardown.js';
+import { registerTui } from './commands/tui.js';
 
 const VERSION = '0.1.0';
 
@@ -19,9 +20,12 @@ function buildProgram(): Command {
     .description('Deploy and watch a chaos-migration controller that keeps live-migrating virtwork VMs on KubeVirt')
     .version(VERSION)
     .showSuggestionAfterError(true)
+    // The TUI's flags go before any subcommand; a subcommand's own flags after it.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) });
   // Each command's heavy code is imported inside its action, so start-up stays fast.
+  registerTui(program);
   registerPreflight(program);
   registerDeploy(program);
   registerStatus(program);

@@ -46,6 +46,8 @@ export interface WizardState {
   /** One line of feedback at the bottom (what just happened, what failed). */
   status?: { text: string; tone: Tone };
   connection?: { context: string; server: string; namespace: string };
+  /** In demo mode: where the simulator's logs and kubeconfig are, and what runs instead when something cannot. */
+  demo?: { logPath: string; kubeconfigOut?: string; note?: string };
   preflight: {
     phase: 'idle' | 'running' | 'done' | 'error';
     checks: CheckView[];

@@ -1,0 +1,111 @@
+// Runs the TUI: stores, the first frame, then the cluster (the demo's
+// simulated one, or the kubeconfig's), the session, and a clean exit. This
+// file is the TUI command's only owner of process-level concerns (signals,
+// terminal restore, the parting message).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Settings } from '../cloudinit/settings.js';
+import type { ExplicitTools } from '../cluster/tools.js';
+import { createClusterStore } from '../state/cluster-store.js';
+import type { Effect } from '../state/wizard-reducer.js';
+import { createWizardStore, initialWizard } from '../state/wizard.js';
+import { mountApp } from '../ui/run.js';
+import type { TuiFlags } from './tui.js';
+
+const VERSION = '0.1.0';
+
+export async function runTui(flags: TuiFlags, settings: Settings, explicit: ExplicitTools): Promise<void> {
+  const wizard = createWizardStore(
+    initialWizard({
+      min: settings.migrationIntervalMin,
+      max: settings.migrationIntervalMax,
+      timeout: settings.migrationTimeout,
+      trigger: settings.trigger,
+      dryRun: settings.migrationDryRun,
+      selector: settings.migrationTargetLabels,
+      exclusions: settings.migrationExcludeComponents,
+    }),
+  );
+  const cluster = createClusterStore({ namespace: settings.namespace });
+  const info: AppInfo = { demo: Boolean(flags.demo), version: VERSION };
+  const cleanups: (() => Promise<void> | void)[] = [];
+  let session: { dispatch(e: Effect): void; preview(): { objects: string; script: string; sample: string } } | undefined;
+  let parting: string | undefined;
+  let finish: () => void = () => {};
+  const done = new Promise<void>((r) => (finish = r));
+  const quit = (message?: string) => {
+    parting = message;
+    finish();
+  };
+  const app = mountApp({
+    wizard,
+    cluster,
+    info,
+    // Quit always works, even before the cluster answers.
+    dispatch: (e) => (e.kind === 'quit' && !session ? quit() : session?.dispatch(e)),
+    preview: () => session?.preview() ?? { objects: 'connecting…', script: 'connecting…', sample: 'connecting…' },
+  });
+  const onSignal = () => quit();
+  process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
+  try {
+    const conn = await connectOrDemo(flags, settings, cleanups, (demo) => wizard.setState({ ...wizard.getState(), demo }, true));
+    const { TuiSession } = await import('../cluster/session.js');
+    const { ClusterWatcher } = await import('../cluster/watch.js');
+    const watcher = new ClusterWatcher(conn, cluster.getState());
+    let watching = false;
+    const s = new TuiSession(wizard, cluster, {
+      conn,
+      settings,
+      explicit,
+      allowSingleNode: flags.allowSingleNode,
+      cwd: process.cwd(),
+      observe: () => {
+        if (watching) return;
+        watching = true;
+        watcher.start();
+      },
+      onQuit: quit,
+    });
+    cleanups.push(() => watcher.stop());
+    session = s;
+    s.start();
+  } catch (e) {
+    const text = (e as Error).message;
+    wizard.setState({ ...wizard.getState(), preflight: { phase: 'error', checks: [], blocked: true, error: text }, status: { text, tone: 'error' } }, true);
+  }
+  await done;
+  app.unmount();
+  process.off('SIGTERM', onSignal);
+  process.off('SIGHUP', onSignal);
+  for (const c of cleanups.reverse()) await c();
+  // The demo's cluster ends with the process; a real one keeps the controller.
+  if (flags.demo) process.stdout.write('Demo over: the simulated cluster and its controller have stopped.\n');
+  else if (parting) process.stdout.write(`${parting}\n`);
+}
+
+async function connectOrDemo(
+  flags: TuiFlags,
+  settings: Settings,
+  cleanups: (() => Promise<void> | void)[],
+  showDemo: (demo: { logPath: string; kubeconfigOut?: string; note?: string }) => void,
+) {
+  const { connect } = await import('../cluster/connection.js');
+  if (!flags.demo) return connect({ kubeconfig: flags.kubeconfig, context: flags.context, namespace: settings.namespace });
+  const { createWriteStream } = await import('node:fs');
+  const { startSimCluster } = await import('../sim/cluster.js');
+  const { findKubectl } = await import('../sim/kubevirt/controller-vm.js');
+  const logPath = flags.log ?? join(tmpdir(), `virtwork-chaos-tui-demo-${process.pid}.log`);
+  const log = createWriteStream(logPath, { flags: 'a' });
+  const note = findKubectl() ? undefined : 'kubectl is not installed here, so the controller VM cannot run its script: the dashboard still shows the fleet, and m migrates a VMI yourself';
+  showDemo({ logPath, kubeconfigOut: flags.kubeconfigOut, note });
+  const sim = await startSimCluster({ nodes: 3, vms: 12, namespace: settings.namespace, speed: 2, failureRate: 0.05, log: (l) => log.write(`${new Date().toISOString()} ${l}\n`) });
+  cleanups.push(async () => {
+    await sim.stop();
+    log.end();
+  });
+  const kubeconfig = flags.kubeconfigOut ?? join(mkdtempSync(join(tmpdir(), 'virtwork-demo-')), 'kubeconfig');
+  sim.api.writeKubeconfig(kubeconfig);
+  return connect({ kubeconfig, namespace: settings.namespace });
+}

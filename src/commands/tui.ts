@@ -1,0 +1,55 @@
+// `virtwork-chaos-tui [flags]` (and `--demo`): the operator TUI. The first
+// frame is drawn before the Kubernetes client (and, in demo mode, the
+// simulated cluster) is loaded, so the screen answers at once.
+import type { Command } from 'commander';
+import type { Settings } from '../cloudinit/settings.js';
+import { addSettingsOptions, settingsFromOptions } from '../cloudinit/settings-flags.js';
+import { SettingsError } from '../cloudinit/settings.js';
+import { UsageError } from './errors.js';
+
+export interface TuiFlags extends Record<string, unknown> {
+  demo?: boolean;
+  kubeconfig?: string;
+  context?: string;
+  kubeconfigOut?: string;
+  log?: string;
+  allowSingleNode?: boolean;
+}
+
+/** Demo defaults: short intervals so migrations show within a minute. */
+export const DEMO_SETTINGS = { migrationIntervalMin: 5, migrationIntervalMax: 15, migrationTimeout: 120 };
+
+export function registerTui(program: Command): void {
+  program
+    .option('--demo', 'start an embedded simulated cluster (3 nodes, a dozen virtwork VMs) and run the whole flow against it')
+    .option('--kubeconfig <file>', 'path to the kubeconfig file (wins over KUBECONFIG)')
+    .option('--context <name>', 'the kubeconfig context to use')
+    .option('--kubeconfig-out <file>', "with --demo: also write the simulated cluster's admin kubeconfig here (for kubectl beside the TUI)")
+    .option('--log <file>', "with --demo: where the simulator's and the controller's logs go (default: a file in the temp dir)")
+    .option('--allow-single-node', 'go on although live migration needs two schedulable nodes');
+  addSettingsOptions(program);
+  program.action(async (flags: TuiFlags) => {
+    if (!process.stdin.isTTY || !process.stdout.isTTY) {
+      throw new UsageError(
+        'the interactive screens need a terminal; without one use the headless commands: preflight, deploy, status, pause, resume, set, report, run, teardown (see --help)',
+      );
+    }
+    if (flags.kubeconfigOut && !flags.demo) throw new UsageError('--kubeconfig-out goes with --demo (it writes the simulated cluster\'s kubeconfig)');
+    let settings: Settings;
+    try {
+      settings = settingsFromOptions(flags.demo ? { ...DEMO_SETTINGS, ...flags } : flags, process.env);
+    } catch (e) {
+      if (e instanceof SettingsError) throw new UsageError(e.message);
+      throw e;
+    }
+    // NO_COLOR must reach the colour library before it is loaded.
+    if ('NO_COLOR' in process.env && process.env.NO_COLOR !== '') process.env.FORCE_COLOR = '0';
+    const { runTui } = await import('./tui-runtime.js');
+    await runTui(flags, settings, explicitTools(program));
+  });
+}
+
+function explicitTools(program: Command) {
+  const cli = (k: string) => program.getOptionValueSource(k) === 'cli';
+  return { virtctlVersion: cli('virtctlVersion'), virtctlUrl: cli('virtctlUrl'), kubectlVersion: cli('kubectlVersion'), kubectlUrl: cli('kubectlUrl') };
+}

@@ -1,0 +1,68 @@
+// The live VMI table: virtualised (only the visible rows render), columns
+// fitted to the width, the selected row inverted, a node change highlighted
+// for a few seconds.
+import { Box, Text } from 'ink';
+import type { FleetRow } from '../../state/selectors/fleet.js';
+import { type ColumnSpec, fitColumns, line } from '../columns.js';
+import { colour } from '../theme.js';
+
+type Key = 'name' | 'component' | 'phase' | 'node' | 'previousNode' | 'migratable' | 'inFlight' | 'migrations' | 'lastDuration';
+
+const COLUMNS: ColumnSpec<Key>[] = [
+  { key: 'name', title: 'NAME', priority: 100, min: 12, shrinkable: true },
+  { key: 'node', title: 'NODE', priority: 90, min: 10, shrinkable: true },
+  { key: 'phase', title: 'PHASE', priority: 80, min: 5 },
+  { key: 'inFlight', title: 'MIGRATION', priority: 70, min: 9 },
+  { key: 'previousNode', title: 'PREVIOUS NODE', priority: 60, min: 13, shrinkable: true },
+  { key: 'migratable', title: 'LIVE-MIG', priority: 50, min: 8 },
+  { key: 'migrations', title: 'MIGR', priority: 40, min: 4 },
+  { key: 'component', title: 'COMPONENT', priority: 30, min: 9 },
+  { key: 'lastDuration', title: 'LAST', priority: 20, min: 4 },
+];
+
+/** The first visible row so that the cursor stays in view. */
+export function windowStart(cursor: number, rows: number, visible: number): number {
+  if (rows <= visible) return 0;
+  const half = Math.floor(visible / 2);
+  return Math.max(0, Math.min(cursor - half, rows - visible));
+}
+
+export function VmiTable({ rows, cursor, height, width }: { rows: FleetRow[]; cursor: number; height: number; width: number }) {
+  const visible = Math.max(1, height - 1);
+  const start = windowStart(cursor, rows.length, visible);
+  const shown = rows.slice(start, start + visible);
+  const cols = fitColumns(COLUMNS, rows as unknown as Record<Key, string>[], width);
+  const header = Object.fromEntries(cols.map((c) => [c.key, c.title])) as Record<Key, string>;
+  const nodeCol = cols.findIndex((c) => c.key === 'node');
+  return (
+    <Box flexDirection="column" height={height} width={width}>
+      <Text bold wrap="truncate-end">
+        {line(cols, header)}
+      </Text>
+      {shown.length === 0 ? <Text color={colour('gray')}>no VMIs{rows.length === 0 ? ' in this namespace (or none match the filter)' : ''}</Text> : null}
+      {shown.map((r, i) => {
+        const selected = start + i === cursor;
+        const text = line(cols, r as unknown as Record<Key, string>);
+        if (!r.highlight || nodeCol < 0) {
+          return (
+            <Text key={r.key} inverse={selected} dimColor={r.deleting} wrap="truncate-end">
+              {text}
+            </Text>
+          );
+        }
+        // Split around the node cell so only it flashes.
+        const before = cols.slice(0, nodeCol).reduce((n, c) => n + c.width + 1, 0);
+        const w = cols[nodeCol]!.width;
+        return (
+          <Text key={r.key} inverse={selected} wrap="truncate-end">
+            {text.slice(0, before)}
+            <Text bold color={colour('yellow')} inverse={!selected}>
+              {text.slice(before, before + w)}
+            </Text>
+            {text.slice(before + w)}
+          </Text>
+        );
+      })}
+    </Box>
+  );
+}

@@ -1,0 +1,21 @@
+// Mounts the TUI. Ink does not exit on Ctrl+C (the keymap handles it, so the
+// terminal is always restored), does not patch the console (nothing may
+// write to it while Ink renders), and re-renders at most ~30 times a second.
+import { render } from 'ink';
+import { App } from './app.js';
+import { AppContext, type AppContextValue } from './context.js';
+
+export interface MountedApp {
+  unmount(): void;
+  waitUntilExit(): Promise<unknown>;
+}
+
+export function mountApp(ctx: AppContextValue, io: { stdout?: NodeJS.WriteStream; stdin?: NodeJS.ReadStream } = {}): MountedApp {
+  const instance = render(
+    <AppContext.Provider value={ctx}>
+      <App />
+    </AppContext.Provider>,
+    { exitOnCtrlC: false, patchConsole: false, maxFps: 30, ...(io.stdout ? { stdout: io.stdout } : {}), ...(io.stdin ? { stdin: io.stdin } : {}) },
+  );
+  return { unmount: () => instance.unmount(), waitUntilExit: () => instance.waitUntilExit() };
+}
