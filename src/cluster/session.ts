@@ -17,6 +17,7 @@ import type { CheckView, StepView, WizardState, WizardStore } from '../state/wiz
 import type { Connection } from './connection.js';
 import { pause, resume, setAssignments } from './control.js';
 import { deploy } from './deploy.js';
+import { withDeployedRunId } from './deploy-run-id.js';
 import { describeError } from './errors.js';
 import { type ExplicitTools, PREFLIGHT_CHECKS, pinTools, runPreflight } from './preflight.js';
 import type { PreflightReport } from './preflight-types.js';
@@ -27,6 +28,8 @@ export interface SessionOptions {
   /** Settings from the flags: the wizard starts from them. */
   settings: Settings;
   explicit: ExplicitTools;
+  /** --run-id was given: deploy uses it even when another run is deployed. */
+  runIdExplicit?: boolean;
   allowSingleNode?: boolean;
   /** Where reports and saved manifests go. */
   cwd: string;
@@ -205,7 +208,8 @@ export class TuiSession {
   }
 
   private async deploy(dryRun: boolean): Promise<void> {
-    const settings = this.settings(this.wizard.getState(), dryRun);
+    // A re-deploy keeps the deployed run's id (a new one would orphan its objects' labels).
+    const settings = await withDeployedRunId(this.opts.conn, this.settings(this.wizard.getState(), dryRun), this.opts.runIdExplicit ?? false);
     this.runId = settings.runId;
     const upsert = (st: StepView) => this.patch((s) => ({ deploy: { ...s.deploy, steps: [...s.deploy.steps.filter((x) => x.id !== st.id), st] } }));
     try {

@@ -28,7 +28,7 @@ export async function runTui(flags: TuiFlags, settings: Settings, explicit: Expl
     }),
   );
   const cluster = createClusterStore({ namespace: settings.namespace });
-  const info: AppInfo = { demo: Boolean(flags.demo), version: VERSION };
+  const info = { demo: Boolean(flags.demo), version: VERSION };
   const cleanups: (() => Promise<void> | void)[] = [];
   let session: { dispatch(e: Effect): void; preview(): { objects: string; script: string; sample: string } } | undefined;
   let parting: string | undefined;
