@@ -88,21 +88,62 @@ function prepareNamespaceUpdate(o: KubeObject, old: KubeObject, subresource?: st
 }
 
 let nextClusterIp = 10;
-function prepareService(o: KubeObject): void {
-  const svc = o as Any;
+
+/** SetDefaults_Service, which a real server applies to every write it decodes, not only to creates. */
+function defaultService(svc: Any): void {
   svc.spec ??= {};
   svc.spec.type ??= 'ClusterIP';
   svc.spec.sessionAffinity ??= 'None';
-  if (svc.spec.clusterIP === undefined) {
-    const n = nextClusterIp++;
-    svc.spec.clusterIP = `10.96.${Math.floor(n / 250)}.${(n % 250) + 1}`;
-    svc.spec.clusterIPs = [svc.spec.clusterIP];
-  }
+  if (svc.spec.type !== 'ExternalName') svc.spec.internalTrafficPolicy ??= 'Cluster';
   for (const p of svc.spec.ports ?? []) {
     p.protocol ??= 'TCP';
-    p.targetPort ??= p.port;
+    if (p.targetPort === undefined || p.targetPort === 0 || p.targetPort === '') p.targetPort = p.port;
+  }
+}
+
+function prepareService(o: KubeObject): void {
+  const svc = o as Any;
+  defaultService(svc);
+  if (svc.spec.type !== 'ExternalName' && svc.spec.clusterIP === undefined) {
+    const n = nextClusterIp++;
+    svc.spec.clusterIP = `10.96.${Math.floor(n / 250)}.${(n % 250) + 1}`;
+  }
+  if (svc.spec.clusterIP && svc.spec.clusterIP !== 'None') {
+    svc.spec.clusterIPs ??= [svc.spec.clusterIP];
+    svc.spec.ipFamilies ??= ['IPv4'];
+    svc.spec.ipFamilyPolicy ??= 'SingleStack';
   }
   svc.status ??= { loadBalancer: {} };
+}
+
+/**
+ * What the service REST keeps on update: an omitted clusterIP (and the IP
+ * family fields) stay as allocated (patchAllocatedValues), so re-applying the
+ * YAML that created a Service, or a server-side apply that no longer sets
+ * them, does not unset them.
+ */
+function prepareServiceUpdate(o: KubeObject, old: KubeObject): void {
+  const svc = o as Any;
+  const prev = (old as Any).spec ?? {};
+  defaultService(svc);
+  if (svc.spec.type !== 'ExternalName' && prev.clusterIP && prev.clusterIP !== 'None') {
+    svc.spec.clusterIP ||= prev.clusterIP;
+    if (!svc.spec.clusterIPs?.length && prev.clusterIPs) svc.spec.clusterIPs = prev.clusterIPs;
+    svc.spec.ipFamilies ??= prev.ipFamilies;
+    svc.spec.ipFamilyPolicy ??= prev.ipFamilyPolicy;
+  }
+}
+
+const goStrings = (v: unknown) => (Array.isArray(v) ? `[]string{${v.map((x) => JSON.stringify(String(x))).join(', ')}}` : '[]string(nil)');
+
+/** Allocated cluster IPs may not change (validateUpgradeDowngradeClusterIPs, single-stack). */
+function validateServiceUpdate(o: KubeObject, old: KubeObject | undefined): StatusCause[] {
+  if (!old) return [];
+  const now = ((o as Any).spec?.clusterIPs ?? []) as string[];
+  const before = ((old as Any).spec?.clusterIPs ?? []) as string[];
+  if (before.length === 0 || before[0] === 'None') return [];
+  const message = now.length === 0 ? 'primary clusterIP can not be unset' : now[0] !== before[0] ? 'may not change once set' : '';
+  return message ? [{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs[0]', message: `Invalid value: ${goStrings((o as Any).spec?.clusterIPs)}: ${message}` }] : [];
 }
 
 function validateRules(rules: Any[] | undefined, namespaced: boolean): StatusCause[] {
@@ -164,7 +205,13 @@ export function registerCoreStrategies(b: KindBehaviour): void {
   b.addStrategy('secrets', { prepareForCreate: prepareSecret, prepareForUpdate: (o) => prepareSecret(o), validate: validateSecret });
   b.addStrategy('configmaps', { validate: validateConfigMap });
   b.addStrategy('namespaces', { prepareForCreate: prepareNamespace, prepareForUpdate: (o, old, _c, sub) => prepareNamespaceUpdate(o, old, sub) });
-  b.addStrategy('services', { prepareForCreate: prepareService });
+  b.addStrategy('services', {
+    prepareForCreate: prepareService,
+    prepareForUpdate: (o, old, _c, sub) => {
+      if (sub !== 'status') prepareServiceUpdate(o, old);
+    },
+    validate: validateServiceUpdate,
+  });
   b.addStrategy('events', { validate: validateEvent });
   b.addStrategy('persistentvolumeclaims', {
     prepareForCreate: (o) => {

@@ -139,11 +139,12 @@ export function gone(message: string): StatusError {
   return new StatusError(410, 'Gone', message);
 }
 
-export function unsupportedMediaType(contentType: string): StatusError {
+/** The body's media type is not one the server decodes; the real message lists what it takes and not what it got. */
+export function unsupportedMediaType(_contentType?: string): StatusError {
   return new StatusError(
     415,
     'UnsupportedMediaType',
-    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf${contentType ? ` (got ${contentType})` : ''}`,
+    'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf',
   );
 }
 

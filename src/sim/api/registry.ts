@@ -100,7 +100,11 @@ export class Registry {
   }
 
   private checkNamespace(rt: ResourceType, namespace: string | undefined, body: KubeObject): void {
-    if (!rt.namespaced) return;
+    // A cluster-scoped object's namespace is cleared, not refused (EnsureObjectNamespaceMatchesRequestNamespace).
+    if (!rt.namespaced) {
+      delete body.metadata.namespace;
+      return;
+    }
     if (body.metadata.namespace && namespace && body.metadata.namespace !== namespace) {
       throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
     }
@@ -320,7 +324,12 @@ export class Registry {
     const body = patched as unknown as KubeObject;
     if (typeof body.metadata !== 'object' || body.metadata === null) body.metadata = {};
     this.checkTypeMeta(rt, body);
-    if (body.metadata.name !== name) throw badRequest(`metadata.name: Invalid value: "${String(body.metadata.name)}": field is immutable`);
+    // The patched object must still be the one on the URL (the patch handler's checkName).
+    if (body.metadata.name !== name) throw badRequest(`the name of the object (${String(body.metadata.name ?? '')}) does not match the name on the URL (${name})`);
+    const ns = rt.namespaced ? namespace : undefined;
+    if (ns && body.metadata.namespace && body.metadata.namespace !== ns) {
+      throw badRequest(`the namespace of the object (${String(body.metadata.namespace)}) does not match the namespace on the URL (${ns})`);
+    }
     const rv = body.metadata.resourceVersion;
     if (rv && rv !== old.metadata.resourceVersion) throw staleConflict(ref(rt), name);
     if (body.metadata.uid !== old.metadata.uid) {

@@ -42,7 +42,7 @@ export class ObjectStore {
   private revision = FIRST_REVISION;
   private readonly buckets = new Map<string, ResourceBucket>();
   private readonly windowSize: number;
-  private readonly serialisedCache = new WeakMap<KubeObject, string>();
+  private readonly encodedCache = new WeakMap<KubeObject, Buffer>();
 
   constructor(opts: StoreOptions = {}) {
     this.windowSize = opts.windowSize ?? 20_000;
@@ -80,14 +80,23 @@ export class ObjectStore {
     return this.buckets.get(key)?.objects.size ?? 0;
   }
 
-  /** JSON of a stored object, computed once per version of it and shared by every list and watcher. */
-  serialise(o: KubeObject): string {
-    let s = this.serialisedCache.get(o);
-    if (s === undefined) {
-      s = JSON.stringify(o);
-      this.serialisedCache.set(o, s);
+  /**
+   * JSON of a stored object as UTF-8 bytes, encoded once per version of it and
+   * shared by every list and watcher: a list of thousands is a concatenation of
+   * these, never one large string built and encoded again per request.
+   */
+  encoded(o: KubeObject): Buffer {
+    let b = this.encodedCache.get(o);
+    if (b === undefined) {
+      b = Buffer.from(JSON.stringify(o));
+      this.encodedCache.set(o, b);
     }
-    return s;
+    return b;
+  }
+
+  /** JSON of a stored object (the encoded bytes as a string). */
+  serialise(o: KubeObject): string {
+    return this.encoded(o).toString('utf8');
   }
 
   /**

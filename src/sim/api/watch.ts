@@ -2,10 +2,10 @@
 // transitions, bookmarks, initial events, 410 Expired and timeouts of a real
 // apiserver's watch cache.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { StatusError, badRequest, expired } from './errors.js';
+import { type StatusError, badRequest, expired } from './errors.js';
 import { type ObjectFilter, matches } from './list.js';
 import { type ResourceType, groupVersion, resourceKey } from './resource-type.js';
-import type { ObjectStore, StoreEvent } from './store.js';
+import type { EventType, ObjectStore, StoreEvent } from './store.js';
 import { type IncludeObject, toTable } from './table.js';
 import type { KubeObject } from './types.js';
 
@@ -32,23 +32,15 @@ export interface WatchHooks {
   onClose?: () => void;
 }
 
-/** Validates watch options with the messages of apimachinery's ListOptions validation. */
-export function validateWatchOptions(w: WatchRequest): void {
-  if (w.sendInitialEvents !== undefined) {
-    if (w.resourceVersionMatch !== 'NotOlderThan') {
-      throw badRequest(
-        w.resourceVersionMatch
-          ? `resourceVersionMatch: Unsupported value: "${w.resourceVersionMatch}": supported values: "NotOlderThan"`
-          : 'resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan',
-      );
-    }
-    if (w.sendInitialEvents && !w.allowWatchBookmarks) {
-      throw badRequest('allowWatchBookmarks: Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true');
-    }
-  } else if (w.resourceVersionMatch) {
-    throw badRequest('resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
-  }
+/** Event lines by object version and type: built once, written to every watcher that gets the event. */
+const lines = new WeakMap<KubeObject, Partial<Record<EventType, Buffer>>>();
+
+function eventLine(store: ObjectStore, type: EventType, o: KubeObject): Buffer {
+  let byType = lines.get(o);
+  if (!byType) lines.set(o, (byType = {}));
+  return (byType[type] ??= Buffer.concat([Buffer.from(`{"type":"${type}","object":`), store.encoded(o), LINE_END]));
 }
+const LINE_END = Buffer.from('}\n');
 
 function parseRv(s: string | undefined): number | undefined {
   if (s === undefined || s === '' || s === '0') return undefined;
@@ -58,7 +50,6 @@ function parseRv(s: string | undefined): number | undefined {
 }
 
 export function serveWatch(store: ObjectStore, req: IncomingMessage, res: ServerResponse, w: WatchRequest, hooks: WatchHooks = {}): void {
-  validateWatchOptions(w);
   const key = resourceKey(w.rt);
   const rv = parseRv(w.resourceVersion);
   const inNamespace = (o: KubeObject) => !w.rt.namespaced || !w.namespace || o.metadata.namespace === w.namespace;
@@ -86,10 +77,10 @@ export function serveWatch(store: ObjectStore, req: IncomingMessage, res: Server
   req.on('close', close);
   res.on('error', close);
 
-  const write = (type: string, o: KubeObject) => {
+  const write = (type: EventType, o: KubeObject) => {
     if (closed) return;
-    const body = w.table ? JSON.stringify(toTable(w.rt, [o], { includeObject: w.table.includeObject })) : store.serialise(o);
-    res.write(`{"type":"${type}","object":${body}}\n`);
+    if (w.table) res.write(`{"type":"${type}","object":${JSON.stringify(toTable(w.rt, [o], { includeObject: w.table.includeObject }))}}\n`);
+    else res.write(eventLine(store, type, o));
   };
   const writeError = (e: StatusError) => {
     if (!closed) res.write(`${JSON.stringify({ type: 'ERROR', object: e.toStatus() })}\n`);
@@ -123,7 +114,8 @@ export function serveWatch(store: ObjectStore, req: IncomingMessage, res: Server
   // Replay and subscription happen in one synchronous step: no event can slip between them.
   if (initialState) {
     for (const o of store.list(key, w.rt.namespaced ? w.namespace : undefined)) if (selected(o)) write('ADDED', o);
-    if (w.sendInitialEvents) bookmark(store.currentRevision, true);
+    // The end of the initial events is a bookmark: only for clients that take bookmarks.
+    if (w.sendInitialEvents && w.allowWatchBookmarks) bookmark(store.currentRevision, true);
   } else if (rv !== undefined) {
     const since = store.eventsSince(key, rv);
     if ('expired' in since) {

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StatusError, badRequest, invalid, methodNotAllowed } from '../errors.js';
 import { listObjects, matches, parseFilter } from '../list.js';
+import { listOptionsOf, validateListOptions } from '../list-options.js';
 import { patchTypeFromContentType } from '../patch/index.js';
 import type { DeleteOptions, Registry } from '../registry.js';
 import { type ResourceType, groupVersion } from '../resource-type.js';
@@ -13,6 +14,9 @@ import { type WatchHooks, serveWatch } from '../watch.js';
 import { findDuplicateFields, parseFieldValidation } from '../validation/index.js';
 import { decodeObjectBody, decodePatchBody, mediaType, readBody, sendJson } from './io.js';
 import type { RequestInfo } from './request-info.js';
+
+const COMMA = Buffer.from(',');
+const CLOSE_LIST = Buffer.from(']}');
 
 const NOT_FOUND = () => new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
 
@@ -111,27 +115,34 @@ export async function serveResource(rt: ResourceType, info: RequestInfo, url: UR
       return sendJson(res, 200, body);
     }
     case 'list': {
+      validateListOptions(listOptionsOf(q, false));
       const filter = parseFilter(rt, q.get('labelSelector'), q.get('fieldSelector'));
       const limit = q.has('limit') ? Number(q.get('limit')) : undefined;
       const r = listObjects(registry.store, rt, ns, filter, { limit, continue: q.get('continue') ?? undefined });
       if (table) {
         return sendJson(res, 200, toTable(rt, r.items, { includeObject: table.includeObject, resourceVersion: r.resourceVersion, continue: r.continue, remainingItemCount: r.remainingItemCount }));
       }
-      // Items are already serialised by the store; splice them in rather than re-encoding.
+      // Items are already encoded by the store; splice their bytes in rather than re-encoding.
       const metadata: Record<string, unknown> = { resourceVersion: r.resourceVersion };
       if (r.continue) metadata.continue = r.continue;
       if (r.remainingItemCount !== undefined) metadata.remainingItemCount = r.remainingItemCount;
-      const items = r.items.map((o) => registry.store.serialise(o)).join(',');
       const head = JSON.stringify({ kind: `${rt.kind}List`, apiVersion: groupVersion(rt), metadata });
-      return sendJson(res, 200, `${head.slice(0, -1)},"items":[${items}]}`);
+      const parts: Buffer[] = [Buffer.from(`${head.slice(0, -1)},"items":[`)];
+      r.items.forEach((o, i) => {
+        if (i > 0) parts.push(COMMA);
+        parts.push(registry.store.encoded(o));
+      });
+      parts.push(CLOSE_LIST);
+      return sendJson(res, 200, Buffer.concat(parts));
     }
     case 'watch': {
       if (info.name && !q.get('fieldSelector')) {
         // GET .../name?watch=true is the legacy form of a single-object watch.
         q.set('fieldSelector', `metadata.name=${info.name}`);
       }
+      const opts = listOptionsOf(q, true);
+      validateListOptions(opts);
       const filter = parseFilter(rt, q.get('labelSelector'), q.get('fieldSelector'));
-      const sie = q.get('sendInitialEvents');
       serveWatch(
         registry.store,
         req,
@@ -143,7 +154,7 @@ export async function serveResource(rt: ResourceType, info: RequestInfo, url: UR
           resourceVersion: q.get('resourceVersion') ?? undefined,
           resourceVersionMatch: q.get('resourceVersionMatch') ?? undefined,
           allowWatchBookmarks: q.get('allowWatchBookmarks') === 'true',
-          sendInitialEvents: sie === null ? undefined : sie === 'true',
+          sendInitialEvents: opts.sendInitialEvents,
           timeoutSeconds: q.has('timeoutSeconds') ? Number(q.get('timeoutSeconds')) : undefined,
           table,
         },
