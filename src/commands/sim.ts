@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { SimClusterOptions } from '../sim/cluster.js';
 import { UsageError } from './errors.js';
+import { InvalidArgumentError } from 'commander';
 import { choiceOption, integerOption, numberOption } from './parse.js';
 
 interface SimFlags {
@@ -25,6 +26,13 @@ interface SimFlags {
   userKubeconfigOut?: string;
 }
 
+/** The KubeVirt releases the simulator knows (what differs between them is modelled from v1.1 to v1.7). */
+export function kubevirtVersionOption(value: string): string {
+  const m = /^v?(1)\.([1-7])(?:\.(\d+))?$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError(`--kubevirt-version must be a KubeVirt release from v1.1 to v1.7 (e.g. v1.7.1), got "${value}".`);
+  return `v${m[1]}.${m[2]}.${m[3] ?? '0'}`;
+}
+
 /** `admin@virtwork,kubevirt.io:migrate@virtwork,view` -> ClusterRole bindings (namespaced where @ns is given). */
 export function parseUserRoles(spec: string): { name: string; namespace?: string }[] {
   return spec.split(',').map((part) => {
@@ -43,7 +51,7 @@ export function registerSim(program: Command): void {
     .option('--nodes <n>', 'worker nodes', integerOption('--nodes', { min: 1, max: 1000 }), 3)
     .option('--vms <n>', 'virtwork VMs to seed (components round-robin: cpu, memory, disk, database, network)', integerOption('--vms', { min: 0, max: 100000 }), 10)
     .option('-n, --namespace <ns>', 'namespace of the seeded VMs', 'virtwork')
-    .option('--kubevirt-version <v>', 'KubeVirt version to simulate (v1.1 to v1.7)', 'v1.7.1')
+    .option('--kubevirt-version <v>', 'KubeVirt version to simulate (v1.1 to v1.7)', kubevirtVersionOption, 'v1.7.1')
     .option('--flavor <flavor>', 'kubevirt (upstream), openshift (OpenShift Virtualization) or none (no KubeVirt)', choiceOption('--flavor', ['kubevirt', 'openshift', 'none'] as const), 'kubevirt')
     .option('--speed <factor>', 'time speed-up of migrations and lifecycles (1 = realistic)', numberOption('--speed', { min: 0.01, max: 10000 }), 1)
     .option('--seed <n>', 'random seed for reproducible runs', integerOption('--seed'))

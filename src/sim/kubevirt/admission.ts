@@ -8,11 +8,13 @@ import { timestamp } from '../api/object-meta.js';
 import type { AdmissionRequest } from '../api/strategy.js';
 import type { KubeObject } from '../api/types.js';
 import { type KubeVirtContext, VMIM_KEY, VMI_KEY, VM_KEY } from './context.js';
+import { MIGRATION_SELECTOR_LABEL, isFinalPhase, migrationIndex } from './migration-index.js';
 import { FINAL_VMI_PHASES } from './vmi-status.js';
+
+export { MIGRATION_SELECTOR_LABEL };
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export const MIGRATION_SELECTOR_LABEL = 'kubevirt.io/vmi-name';
 export const MIGRATION_FINALIZER = 'kubevirt.io/migrationJobFinalize';
 export const FINAL_MIGRATION_PHASES = ['Succeeded', 'Failed'];
 const CREATE_VALIDATOR = 'migration-create-validator.kubevirt.io';
@@ -45,12 +47,10 @@ function validateCreate(ctx: KubeVirtContext, req: AdmissionRequest): void {
   if (FINAL_VMI_PHASES.includes(vmi.status?.phase)) throw webhookDenial(CREATE_VALIDATOR, 'Cannot migrate VMI in finalized state.');
   const live = (vmi.status?.conditions ?? []).find((c: Any) => c.type === 'LiveMigratable');
   if (live?.status === 'False') throw webhookDenial(CREATE_VALIDATOR, `Cannot migrate VMI, Reason: ${live.reason}, Message: ${live.message}`);
-  for (const other of ctx.client.list(VMIM_KEY, ns)) {
-    if (other.metadata.labels?.[MIGRATION_SELECTOR_LABEL] !== vmiName || isFinalMigration(other)) continue;
-    throw webhookDenial(
-      CREATE_VALIDATOR,
-      `in-flight migration detected. Active migration job (${other.metadata.uid}) is currently already in progress for VMI ${(other as Any).spec?.vmiName}.`,
-    );
+  // The webhook asks by the selector label, as KubeVirt does (migrationIndex is that informer query).
+  const other = migrationIndex(ctx).ofVmi(ns, vmiName).find((e) => !isFinalPhase(e.phase));
+  if (other) {
+    throw webhookDenial(CREATE_VALIDATOR, `in-flight migration detected. Active migration job (${other.uid}) is currently already in progress for VMI ${vmiName}.`);
   }
 }
 

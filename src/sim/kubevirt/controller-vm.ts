@@ -128,7 +128,11 @@ export class ControllerVmRunner {
     };
     execFile('bash', [join(dir, 'kubeconfig-step.sh')], { env, encoding: 'utf8', timeout: 30_000 }, (err, stdout, stderr) => {
       for (const line of `${stdout}${stderr}`.split('\n').filter(Boolean)) this.log(vmi, line);
-      if (guest.stopped) return;
+      if (guest.stopped) {
+        // Powered off while the step ran: what it wrote after the clean-up goes too.
+        removeGuestDir(dir);
+        return;
+      }
       if (err) {
         this.log(vmi, `kubeconfig step failed (${err.message.split('\n')[0]}); systemd retries in 10s`);
         this.scheduleRestart(vmi, guest, unitEnv);
@@ -144,7 +148,14 @@ export class ControllerVmRunner {
     guest.child = child;
     for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', (l) => this.log(vmi, l));
     child.on('exit', (code, signal) => {
-      if (guest.stopped) return;
+      if (guest.stopped) {
+        // The kubectl it was running got the same SIGKILL but may exit a moment
+        // later, and its last write can re-create the directory: remove it
+        // now and once more shortly after.
+        removeGuestDir(dir);
+        setTimeout(() => removeGuestDir(dir), 1000).unref();
+        return;
+      }
       this.log(vmi, `controller exited (${signal ?? `code ${code}`}); systemd restarts it in 10s`);
       this.scheduleRestart(vmi, guest, unitEnv);
     });
@@ -161,14 +172,25 @@ export class ControllerVmRunner {
     if (!g) return;
     g.stopped = true;
     if (g.restart) clearTimeout(g.restart);
-    if (g.child?.pid && g.child.exitCode === null) {
+    if (g.child?.pid && g.child.exitCode === null && g.child.signalCode === null) {
       try {
         process.kill(-g.child.pid, 'SIGKILL');
       } catch {
         // already gone
       }
     }
-    if (g.dir) rmSync(g.dir, { recursive: true, force: true });
+    // Also removed again when the script has exited (see exec): a kubectl
+    // that the kill has not reached yet can still write its cache here.
+    if (g.dir) removeGuestDir(g.dir);
+  }
+}
+
+/** Removes a powered-off guest's directory; never throws (a dying process may still be writing there). */
+function removeGuestDir(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
+  } catch {
+    // The removal after the process has exited gets the rest.
   }
 }
 

@@ -12,7 +12,7 @@ import { EvacuationController, drainNode } from './evacuation.js';
 import { DATAVOLUME, KUBEVIRT, VM, VMI, VMIM } from './kinds.js';
 import { registerKubeVirtAdmission } from './admission.js';
 import { MigrationController } from './migration-controller.js';
-import { registerOpenShiftKinds, seedOpenShift } from './openshift.js';
+import { HCO_LIVE_MIGRATION_CONFIG, registerOpenShiftKinds, seedOpenShift } from './openshift.js';
 import { PodIps } from './pod-ips.js';
 import { kubevirtClusterRoleBindings, kubevirtClusterRoles } from './rbac-roles.js';
 import { Scheduler } from './scheduler.js';
@@ -96,7 +96,7 @@ export class KubeVirtSim {
     const openshift = options.flavor === 'openshift';
     const configuration: Record<string, unknown> = {
       developerConfiguration: { featureGates: [] },
-      migrations: openshift ? { ...MIGRATION_DEFAULTS, bandwidthPerMigration: '64Mi' } : { ...MIGRATION_DEFAULTS },
+      migrations: openshift ? { ...HCO_LIVE_MIGRATION_CONFIG } : { ...MIGRATION_DEFAULTS },
     };
     const eviction = options.evictionStrategy ?? (openshift ? 'LiveMigrate' : undefined);
     if (eviction) configuration.evictionStrategy = eviction;

@@ -17,8 +17,6 @@ import { launcherPodName, newPodUid, statusOf, setPhase } from './vmi-status.js'
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- status shapes are read loosely, as controllers read unstructured objects
 
-/** Phases in which a migration counts against the parallel limits. */
-const ACTIVE = ['Scheduling', 'Scheduled', 'PreparingTarget', 'TargetReady', 'Running'];
 /** Phases after the controller handed the target to virt-handler: a delete now means an abort by the source. */
 const HANDED_OFF = ['PreparingTarget', 'TargetReady', 'Running'];
 /** virt-controller's recorder for VMIs and migrations. */
@@ -44,6 +42,10 @@ export class MigrationController {
   private readonly tracks = new Map<string, Track>();
   /** Current virt-launcher pod name per VMI uid (pods are not served; their names are). */
   private readonly pods = new Map<string, string>();
+  /** Source node of every active migration (Scheduling..Running), by uid: what the parallel limits count. */
+  private readonly active = new Map<string, string>();
+  /** Keys of migrations waiting in Pending, woken when a slot frees. */
+  private readonly pending = new Set<string>();
   private readonly unsubscribes: (() => void)[] = [];
 
   constructor(
@@ -54,8 +56,11 @@ export class MigrationController {
     this.queue = new Reconciler('migration-controller', ctx.clock, (k) => this.reconcile(k), ctx.log);
     this.unsubscribes.push(
       ctx.client.watch(VMIM_KEY, (ev) => {
+        const key = nsKey(ev.object.metadata.namespace, ev.object.metadata.name!);
+        if (ev.type !== 'DELETED' && ((ev.object as Any).status?.phase ?? 'Pending') === 'Pending') this.pending.add(key);
+        else this.pending.delete(key);
         if (ev.type === 'DELETED') this.forget(ev.object);
-        else this.queue.enqueue(nsKey(ev.object.metadata.namespace, ev.object.metadata.name!), { urgent: Boolean(ev.object.metadata.deletionTimestamp) });
+        else this.queue.enqueue(key, { urgent: Boolean(ev.object.metadata.deletionTimestamp) });
         // A slot freed by a finished migration lets waiting ones go.
         if (ev.type !== 'ADDED' && isFinalMigration(ev.object) && !(ev.previous && isFinalMigration(ev.previous))) this.wakePending();
       }),
@@ -71,10 +76,11 @@ export class MigrationController {
   private forget(m: KubeObject): void {
     this.scheduler.release(m.metadata.uid!);
     this.tracks.delete(m.metadata.uid!);
+    this.active.delete(m.metadata.uid!);
   }
 
   private wakePending(): void {
-    for (const m of this.ctx.client.list(VMIM_KEY)) if ((m as Any).status?.phase === 'Pending') this.queue.enqueue(nsKey(m.metadata.namespace, m.metadata.name!), { urgent: true });
+    for (const key of this.pending) this.queue.enqueue(key, { urgent: true });
   }
 
   private podOf(vmi: KubeObject): string {
@@ -146,6 +152,7 @@ export class MigrationController {
   /** A final migration lets go of its finalizer; the five newest finished ones per VMI are kept. */
   private finalize(m: Any): ReconcileResult {
     this.scheduler.release(m.metadata.uid);
+    this.active.delete(m.metadata.uid);
     if (!(m.metadata.finalizers ?? []).includes(MIGRATION_FINALIZER)) return;
     this.ctx.client.modify(VMIM_KEY, m.metadata.namespace, m.metadata.name, (o) => ({ ...o, metadata: { ...o.metadata, finalizers: (o.metadata.finalizers ?? []).filter((f) => f !== MIGRATION_FINALIZER) } }));
     if (!m.metadata.deletionTimestamp) collectFinishedMigrations(this.ctx, m.metadata.namespace, m.spec?.vmiName);
@@ -164,18 +171,16 @@ export class MigrationController {
 
   private fromPending(m: Any, vmi: Any, track: Track): ReconcileResult {
     const limits = this.ctx.migrationLimits();
-    const active = this.ctx.client.list(VMIM_KEY).filter((x) => ACTIVE.includes((x as Any).status?.phase));
     const source = vmi.status.nodeName as string;
-    const outbound = active.filter((x) => {
-      const other = this.ctx.client.get(VMI_KEY, x.metadata.namespace, (x as Any).spec?.vmiName) as Any | undefined;
-      return other?.status?.nodeName === source;
-    });
+    let outbound = 0;
+    for (const node of this.active.values()) if (node === source) outbound++;
     // While Pending the migration records its source pod (controller.SetSourcePod).
     if (!m.status?.migrationState?.sourcePod) {
       this.ctx.client.modify(VMIM_KEY, m.metadata.namespace, m.metadata.name, (o) => ((statusOf(o).migrationState = { sourcePod: this.podOf(vmi) }), o), { subresource: 'status' });
     }
     // Over either limit the migration waits in Pending and is looked at again every 5s, as KubeVirt requeues it.
-    if (active.length >= limits.parallelMigrationsPerCluster || outbound.length >= limits.parallelOutboundMigrationsPerNode) return { requeueAfterMs: 5000 };
+    if (this.active.size >= limits.parallelMigrationsPerCluster || outbound >= limits.parallelOutboundMigrationsPerNode) return { requeueAfterMs: 5000 };
+    this.active.set(m.metadata.uid, source);
     track.targetPod = launcherPodName(vmi.metadata.name);
     track.podCreatedAt = Date.now();
     this.setVmimPhase(m, 'Scheduling');
@@ -239,13 +244,16 @@ export class MigrationController {
     const ns = vmi.metadata.namespace;
     const updated = this.modifyVmi(ns, vmi.metadata.name, (o) => succeedOnVmi(this.ctx, o, plan, this.ips.allocate(plan.targetNode)));
     this.pods.set(vmi.metadata.uid, plan.targetPod);
+    this.active.delete(m.metadata.uid);
     this.setVmimPhase(m, 'Succeeded', (o) => finalOnVmim(o, updated));
     this.ctx.events.record(m, 'Normal', 'SuccessfulMigration', 'Source node reported migration succeeded', CONTROLLER);
+    if (updated) this.ctx.events.record(updated, 'Normal', 'Migrated', `The VirtualMachineInstance migrated to node ${plan.targetNode}.`, 'virt-handler');
     this.ctx.log(`migration ${ns}/${m.metadata.name} of ${vmi.metadata.name}: ${plan.sourceNode} -> ${plan.targetNode} succeeded`);
   }
 
   private fail(m: Any, vmi: Any | undefined, track: Track, failure: Failure): ReconcileResult {
     const report = reportFailure(failure);
+    this.active.delete(m.metadata.uid);
     const plan = track.plan;
     const handedOff = Boolean(plan && vmi?.status?.migrationState?.migrationUid === m.metadata.uid);
     let updated: KubeObject | undefined = vmi;

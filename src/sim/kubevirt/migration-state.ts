@@ -56,6 +56,8 @@ export function succeedOnVmi(ctx: KubeVirtContext, vmi: KubeObject, plan: Migrat
   const st = statusOf(vmi);
   Object.assign(st.migrationState ?? {}, { completed: true, endTimestamp: now });
   st.activePods = { [plan.targetPodUid]: plan.targetNode };
+  // virt-handler clears the evacuation mark once the VMI has left the drained node.
+  delete st.evacuationNodeName;
   const labels = { ...(vmi.metadata.labels ?? {}) };
   delete labels[TARGET_NODE_LABEL];
   vmi.metadata.labels = labels;

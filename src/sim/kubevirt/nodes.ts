@@ -31,7 +31,7 @@ export function planNodes(count: number, flavor: Flavor): NodePlan[] {
 
 const KUBEVIRT_DEVICES = { 'devices.kubevirt.io/kvm': '1k', 'devices.kubevirt.io/tun': '1k', 'devices.kubevirt.io/vhost-net': '1k' };
 
-function nodeObject(plan: NodePlan, kubeletVersion: string, kubevirt: boolean): KubeObject {
+function nodeObject(plan: NodePlan, kubeletVersion: string, kubevirt: boolean, flavor: Flavor): KubeObject {
   const now = timestamp();
   const worker = plan.roles.includes('worker');
   const labels: Record<string, string> = {
@@ -42,6 +42,8 @@ function nodeObject(plan: NodePlan, kubeletVersion: string, kubevirt: boolean): 
     'kubernetes.io/os': 'linux',
   };
   for (const r of plan.roles) labels[`node-role.kubernetes.io/${r}`] = '';
+  // OpenShift control-plane nodes keep the legacy master role too (`kubectl get nodes` shows control-plane,master).
+  if (flavor === 'openshift' && plan.roles.includes('control-plane')) labels['node-role.kubernetes.io/master'] = '';
   // virt-handler labels the nodes it runs on.
   if (worker && kubevirt) {
     labels['kubevirt.io/schedulable'] = 'true';
@@ -102,6 +104,6 @@ function nodeObject(plan: NodePlan, kubeletVersion: string, kubevirt: boolean): 
 
 export function seedNodes(client: SystemClient, count: number, opts: { flavor: Flavor; kubeletVersion: string; kubevirt: boolean }): NodePlan[] {
   const plans = planNodes(count, opts.flavor);
-  for (const p of plans) if (!client.get('nodes', undefined, p.name)) client.create('nodes', nodeObject(p, opts.kubeletVersion, opts.kubevirt));
+  for (const p of plans) if (!client.get('nodes', undefined, p.name)) client.create('nodes', nodeObject(p, opts.kubeletVersion, opts.kubevirt, opts.flavor));
   return plans;
 }

@@ -30,6 +30,13 @@ interface Placement {
   need: Need;
 }
 
+/** A node as the scheduler's cache holds it: allocatable parsed once per change, not once per decision. */
+interface CachedNode {
+  node: KubeObject;
+  cpu: number;
+  memory: number;
+}
+
 export interface ScheduleResult {
   node?: KubeObject;
   /** The scheduler's FailedScheduling message when no node fits. */
@@ -42,14 +49,27 @@ export class Scheduler {
   private readonly usedByNode = new Map<string, Need>();
   /** Migration target pods, by migration uid, before the VMI records them. */
   private readonly reservations = new Map<string, { node: string; need: Need }>();
-  private readonly unsubscribe: () => void;
+  /** The scheduler's informer cache of nodes (listing and parsing them per decision dominated bulk seeding). */
+  private readonly nodes = new Map<string, CachedNode>();
+  private readonly unsubscribes: (() => void)[];
 
   constructor(private readonly ctx: KubeVirtContext) {
-    this.unsubscribe = ctx.client.watch(VMI_KEY, (ev) => this.observe(ev));
+    this.unsubscribes = [ctx.client.watch(VMI_KEY, (ev) => this.observe(ev)), ctx.client.watch('nodes', (ev) => this.observeNode(ev))];
+    for (const n of ctx.client.list('nodes')) this.observeNode({ type: 'ADDED', object: n } as StoreEvent);
   }
 
   stop(): void {
-    this.unsubscribe();
+    for (const u of this.unsubscribes) u();
+  }
+
+  private observeNode(ev: StoreEvent): void {
+    const name = ev.object.metadata.name!;
+    if (ev.type === 'DELETED') {
+      this.nodes.delete(name);
+      return;
+    }
+    const alloc = (ev.object as Any).status?.allocatable ?? {};
+    this.nodes.set(name, { node: ev.object, cpu: parseQuantity(alloc.cpu) ?? 0, memory: parseQuantity(alloc.memory) ?? 0 });
   }
 
   private account(node: string, n: Need, sign: 1 | -1): void {
@@ -95,7 +115,6 @@ export class Scheduler {
 
   /** Picks the least-loaded fitting node, or explains why none fits. */
   schedule(vmi: KubeObject, opts: { excludeNode?: string; addedNodeSelector?: Record<string, string> } = {}): ScheduleResult {
-    const nodes = this.ctx.client.list('nodes');
     const need = podNeed(vmi);
     const used = this.usedByNode;
     const spec = (vmi as Any).spec ?? {};
@@ -103,7 +122,8 @@ export class Scheduler {
     const reasons = new Map<string, number>();
     const refuse = (why: string) => reasons.set(why, (reasons.get(why) ?? 0) + 1);
     let best: { node: KubeObject; free: number } | undefined;
-    for (const node of nodes) {
+    for (const cached of this.nodes.values()) {
+      const node = cached.node;
       const n = node as Any;
       const name = node.metadata.name!;
       const ready = (n.status?.conditions ?? []).some((c: Any) => c.type === 'Ready' && c.status === 'True');
@@ -114,22 +134,31 @@ export class Scheduler {
       else if (!Object.entries(selector).every(([k, v]) => n.metadata?.labels?.[k] === v)) refuse("node(s) didn't match Pod's node affinity/selector");
       else if (name === opts.excludeNode) refuse("node(s) didn't match pod anti-affinity rules");
       else {
-        const alloc = n.status?.allocatable ?? {};
         const u = used.get(name) ?? { cpu: 0, memory: 0 };
-        const freeMem = (parseQuantity(alloc.memory) ?? 0) - u.memory;
-        const freeCpu = (parseQuantity(alloc.cpu) ?? 0) - u.cpu;
+        const freeMem = cached.memory - u.memory;
+        const freeCpu = cached.cpu - u.cpu;
         if (freeMem < need.memory) refuse('Insufficient memory');
         else if (freeCpu < need.cpu) refuse('Insufficient cpu');
         else if (!best || freeMem > best.free) best = { node, free: freeMem };
       }
     }
     if (best) return { node: best.node };
-    const parts = [...reasons.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([why, count]) => `${count} ${why}`);
-    const total = nodes.length;
-    return {
-      message: `0/${total} nodes are available: ${parts.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`,
-    };
+    return { message: unschedulableMessage(reasons, this.nodes.size) };
   }
+}
+
+/** Reasons preemption could fix (evicting lower-priority pods frees resources or anti-affinity); the rest it cannot. */
+const RESOLVABLE = new Set(["node(s) didn't match pod anti-affinity rules", 'Insufficient memory', 'Insufficient cpu']);
+
+/** The default scheduler's FailedScheduling message, with its preemption verdict (no lower-priority pods to evict here). */
+function unschedulableMessage(reasons: Map<string, number>, total: number): string {
+  const sorted = (m: Map<string, number>) => [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([why, count]) => `${count} ${why}`);
+  let noVictims = 0;
+  for (const [why, count] of reasons) if (RESOLVABLE.has(why)) noVictims += count;
+  const verdicts = new Map<string, number>();
+  if (noVictims > 0) verdicts.set('No preemption victims found for incoming pod', noVictims);
+  if (total - noVictims > 0) verdicts.set('Preemption is not helpful for scheduling', total - noVictims);
+  return `0/${total} nodes are available: ${sorted(reasons).join(', ')}. preemption: 0/${total} nodes are available: ${sorted(verdicts).join(', ')}.`;
 }
 
 function tolerates(tolerations: Any[] | undefined, taint: Any): boolean {

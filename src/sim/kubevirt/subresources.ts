@@ -15,19 +15,24 @@ type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 
 const VIRT_API: UserInfo = { name: 'system:serviceaccount:kubevirt:kubevirt-apiserver', groups: ['system:masters', 'system:serviceaccounts', 'system:authenticated'] };
 
-const VM_SUBRESOURCES = ['start', 'stop', 'restart', 'migrate', 'addvolume', 'removevolume', 'memorydump', 'removememorydump', 'expand-spec', 'objectgraph'];
-const VMI_SUBRESOURCES = ['console', 'vnc', 'portforward', 'pause', 'unpause', 'freeze', 'unfreeze', 'softreboot', 'guestosinfo', 'userlist', 'filesystemlist', 'addvolume', 'removevolume'];
+/**
+ * virt-api's APIResourceList for the group, exactly as it answers it (name and
+ * namespaced only: no kind, no verbs). `version` and `guestfs` are served but
+ * not listed, and kubectl's RESTMapper skips the `x/y` names, so the group
+ * shows only `expand-vm-spec` in `kubectl api-resources`.
+ */
+const DISCOVERY = [
+  'expand-vm-spec',
+  ...['vnc', 'console', 'portforward', 'pause', 'unpause', 'freeze', 'unfreeze', 'softreboot'].map((s) => `virtualmachineinstances/${s}`),
+  ...['start', 'stop', 'restart', 'migrate', 'expand-spec'].map((s) => `virtualmachines/${s}`),
+  ...['guestosinfo', 'userlist', 'filesystemlist', 'addvolume', 'removevolume', 'sev/fetchcertchain', 'sev/querylaunchmeasurement', 'sev/setupsession', 'sev/injectlaunchsecret'].map((s) => `virtualmachineinstances/${s}`),
+];
 
 export function subresourcesExtension(ctx: KubeVirtContext): ApiExtension {
   return {
     group: SUBRESOURCES_GROUP,
     version: 'v1',
-    resources: [
-      { name: 'version', kind: '', namespaced: false, verbs: ['get'] },
-      { name: 'guestfs', kind: '', namespaced: false, verbs: ['get'] },
-      ...VM_SUBRESOURCES.map((s) => ({ name: `virtualmachines/${s}`, kind: '', namespaced: true, verbs: ['update'] })),
-      ...VMI_SUBRESOURCES.map((s) => ({ name: `virtualmachineinstances/${s}`, kind: '', namespaced: true, verbs: s.endsWith('info') || s.endsWith('list') || ['console', 'vnc', 'portforward'].includes(s) ? ['get'] : ['update'] })),
-    ],
+    resources: DISCOVERY.map((name) => ({ name, kind: '', namespaced: true, verbs: [] })),
     async serve(info, _url, req, res) {
       if (info.resource === 'version' && !info.namespace) {
         if (req.method !== 'GET') throw methodNotAllowed();

@@ -2,6 +2,7 @@
 // run strategy wants one (none while Halted), and the VM's status
 // (printableStatus, ready, created, conditions) following its VMI.
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { timestamp } from '../api/object-meta.js';
 import type { KubeObject } from '../api/types.js';
 import { DV_KEY, type KubeVirtContext, VMI_KEY, VM_KEY } from './context.js';
@@ -167,6 +168,8 @@ export class VmController {
         if (!next.volumeSnapshotStatuses) delete next.volumeSnapshotStatuses;
         if (!ready) delete next.ready;
         if (!vmi) delete next.created;
+        // Like KubeVirt's VM controller, write only a status that changed (a VMI's every change reaches here).
+        if (isDeepStrictEqual(next, st)) return undefined;
         (o as Any).status = next;
         return o;
       },
