@@ -128,6 +128,7 @@ describe('manifests', () => {
 
   it("builds virtwork's VM shape with the token disk", () => {
     const vm = renderManifests(settings({ containerDiskImage: 'quay.io/containerdisks/fedora:41' })).find((o) => o.kind === 'VirtualMachine')!;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a VM spec walked field by field
     const spec = (vm.spec as { runStrategy: string; template: { spec: Record<string, any> } });
     expect(spec.runStrategy).toBe('Always');
     const t = spec.template.spec;

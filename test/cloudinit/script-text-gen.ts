@@ -25,7 +25,6 @@ export function generateScriptText(): string {
     '// GENERATED from src/cloudinit/assets/*.sh by test/cloudinit/script-text.test.ts.',
     '// Do not edit: edit the .sh file, then run',
     '//   UPDATE_ASSETS=1 npx vitest run test/cloudinit/script-text.test.ts',
-    '/* eslint-disable */',
   ];
   for (const a of ASSETS) {
     const text = readFileSync(assetsDir + a.file, 'utf8');
