@@ -130,13 +130,9 @@ describe.concurrent('chaos-migration controller: RBAC', { timeout: E2E_TIMEOUT }
     });
   }
 
-  // SIMULATOR BUG (src/sim/api, reported, not fixed here): the simulated API
-  // server ignores impersonation headers (`kubectl --as=...` sends
-  // Impersonate-User) and answers as the caller. kube-apiserver impersonates
-  // (the cluster admin may) and answers for the ServiceAccount, so this
-  // prints "no" there; in the simulator it prints "yes" for anything, which
-  // makes `--as` checks silently pass. Remove `.fails` once impersonation works.
-  it.fails('answers `kubectl auth can-i --as=<the ServiceAccount>` for the ServiceAccount', async ({ expect }) => {
+  // `kubectl --as` sends Impersonate-User; the cluster admin may impersonate,
+  // so the answer is the ServiceAccount's, not the admin's.
+  it('answers `kubectl auth can-i --as=<the ServiceAccount>` for the ServiceAccount', async ({ expect }) => {
     const run = await startController({ vms: 0, runControllerVms: false });
     try {
       const r = await run.t.kubectl(['auth', 'can-i', 'get', 'secrets', '-n', NS, `--as=${SA_USER}`]);
@@ -146,11 +142,8 @@ describe.concurrent('chaos-migration controller: RBAC', { timeout: E2E_TIMEOUT }
     }
   });
 
-  // SIMULATOR BUG (src/sim/api, reported, not fixed here): `kubectl auth
-  // whoami` gets 404 for authentication.k8s.io/v1 selfsubjectreviews (GA since
-  // Kubernetes 1.28), though the simulator's own bootstrap RBAC grants create
-  // on it. Remove `.fails` once the API is served.
-  it.fails('answers `kubectl auth whoami` with the token\'s ServiceAccount', async ({ expect }) => {
+  // authentication.k8s.io/v1 SelfSubjectReview (GA since Kubernetes 1.28).
+  it('answers `kubectl auth whoami` with the token\'s ServiceAccount', async ({ expect }) => {
     const run = await startController({ vms: 0, runControllerVms: false });
     try {
       const r = await (await run.asController())(['auth', 'whoami', '-o', 'json']);

@@ -15,6 +15,8 @@ import {
   selfSubjectAccessReview,
   selfSubjectRulesReview,
 } from './auth/index.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import { impersonate, selfSubjectReview } from './auth/impersonation.js';
 import type { RequestInfo } from './http/request-info.js';
 import { type ResourceType, resourceKey } from './resource-type.js';
 import type { KindBehaviour } from './strategy.js';
@@ -65,6 +67,11 @@ export class ClusterAuth {
     return this.authn.authenticate(token);
   }
 
+  /** The user a request acts as (impersonation headers honoured only with `impersonate`; 403 otherwise). */
+  actingUser(user: UserInfo, headers: IncomingHttpHeaders): UserInfo {
+    return impersonate(this.authz, user, headers);
+  }
+
   /** Throws the real 403 when RBAC does not allow the request. */
   authorizeRequest(user: UserInfo, info: RequestInfo): void {
     authorizeRequestInfo(this.authz, user, info);
@@ -75,6 +82,7 @@ export class ClusterAuth {
     const key = resourceKey(rt);
     if (key === 'selfsubjectaccessreviews.authorization.k8s.io') return selfSubjectAccessReview(this.authz, user, body);
     if (key === 'selfsubjectrulesreviews.authorization.k8s.io') return selfSubjectRulesReview(this.authz, user, body);
+    if (key === 'selfsubjectreviews.authentication.k8s.io') return selfSubjectReview(user);
     return undefined;
   }
 

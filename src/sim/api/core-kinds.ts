@@ -191,10 +191,19 @@ export const CORE = {
     custom: false,
     model: { pkg: 'client-node', name: 'V1SelfSubjectRulesReview' },
   } satisfies ResourceType,
+  selfsubjectreviews: {
+    group: 'authentication.k8s.io',
+    version: 'v1',
+    resource: 'selfsubjectreviews',
+    singular: 'selfsubjectreview',
+    kind: 'SelfSubjectReview',
+    namespaced: false,
+    verbs: ['create'],
+    subresources: [],
+    custom: false,
+    model: { pkg: 'client-node', name: 'V1SelfSubjectReview' },
+  } satisfies ResourceType,
 };
-
-/** Resources that are never stored: a create computes an answer. */
-export const VIRTUAL_RESOURCES = new Set(['selfsubjectaccessreviews.authorization.k8s.io', 'selfsubjectrulesreviews.authorization.k8s.io']);
 
 export function registerCoreKinds(types: ResourceRegistry): void {
   for (const rt of Object.values(CORE)) types.add(rt);

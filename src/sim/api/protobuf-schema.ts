@@ -124,6 +124,8 @@ const authz = {
   },
   SelfSubjectRulesReviewSpec: { fields: { namespace: str(1) } },
   SelfSubjectRulesReview: { fields: { metadata: msg(1, 'meta.ObjectMeta'), spec: msg(2, 'SelfSubjectRulesReviewSpec') } },
+  // authentication.k8s.io/v1 (kubectl auth whoami): the request carries only metadata.
+  SelfSubjectReview: { fields: { metadata: msg(1, 'meta.ObjectMeta') } },
 };
 
 const runtime = {
@@ -153,6 +155,7 @@ export const kindTypes: Readonly<Record<string, string>> = {
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'rbac.ClusterRoleBinding',
   'authorization.k8s.io/v1/SelfSubjectAccessReview': 'authz.SelfSubjectAccessReview',
   'authorization.k8s.io/v1/SelfSubjectRulesReview': 'authz.SelfSubjectRulesReview',
+  'authentication.k8s.io/v1/SelfSubjectReview': 'authz.SelfSubjectReview',
 };
 
 /**

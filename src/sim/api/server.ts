@@ -183,7 +183,7 @@ export class ApiServer {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
     const user = m ? this.auth.authenticate(m[1]!) : undefined;
     if (!user) throw unauthorized();
-    return user;
+    return this.auth.actingUser(user, req.headers);
   }
 
   private async route(info: RequestInfo, url: URL, req: IncomingMessage, res: ServerResponse, user: UserInfo): Promise<void> {
