@@ -63,6 +63,9 @@ export interface TeardownResult {
 }
 
 /** A teardown that could not remove everything; `removed` is what it did remove. */
+/** Nothing carries the run id asked for (a typo, or a run not deployed yet). */
+export class NoSuchRunError extends ClusterError {}
+
 export class TeardownError extends ClusterError {
   constructor(
     message: string,
@@ -149,7 +152,7 @@ export async function planTeardown(conn: Connection, opts: { namespace: string; 
   const ownMigrations = migrations.filter(mine);
   if (opts.runId !== undefined && objects.length === 0 && ownMigrations.length === 0) {
     const runs = [...new Set([...all, ...migrations].map((o) => o.runId).filter((r): r is string => Boolean(r)))];
-    throw new ClusterError(
+    throw new NoSuchRunError(
       `there is no chaos-migration run ${opts.runId} in namespace ${ns}: ${runs.length ? `runs found: ${runs.join(', ')}` : 'no chaos-migration objects are deployed there'}`,
     );
   }

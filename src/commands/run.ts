@@ -248,7 +248,7 @@ async function runDeployed(
   if (flags.keep) {
     say(`Kept run ${runId} deployed in namespace ${ns} (--keep): \`teardown --run-id ${runId} --yes\` removes it.`);
   } else {
-    const { teardown } = await import('../cluster/teardown.js');
+    const { NoSuchRunError, teardown } = await import('../cluster/teardown.js');
     say(`\nTearing down run ${runId}.`);
     try {
       const r = await teardown(conn, { namespace: ns, runId, onStep: stepPrinter(process.stderr) });
@@ -256,7 +256,7 @@ async function runDeployed(
     } catch (e) {
       if (!(e instanceof ClusterError)) throw e;
       // Interrupted before the deploy created anything: teardown finds no object of the run.
-      if (/^there is no chaos-migration run /.test(e.message)) {
+      if (e instanceof NoSuchRunError) {
         say(`Nothing of run ${runId} is deployed: nothing to tear down.`);
         if (failure) throw new FailureError(failure);
         return;
