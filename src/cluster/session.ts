@@ -111,7 +111,7 @@ export class TuiSession {
         report.kubectl ? { label: 'kubectl to pin', value: `${report.kubectl.version}: ${report.kubectl.url}` } : undefined,
         { label: 'nodes for VMs', value: report.nodes.schedulable.join(', ') || 'none' },
       ].filter((f): f is { label: string; value: string } => Boolean(f));
-      this.patch((s) => ({
+      this.patch(() => ({
         components,
         preflight: {
           phase: 'done',
@@ -186,8 +186,12 @@ export class TuiSession {
         return this.say(`manifests written to ${dir} (kubectl apply -f ${join(dir, 'manifests')})`, 'ok');
       }
       case 'pause': {
-        await (effect.paused ? pause(conn, ns) : resume(conn, ns));
-        this.patch((s) => ({ dashboard: { ...s.dashboard, busy: undefined } }));
+        try {
+          await (effect.paused ? pause(conn, ns) : resume(conn, ns));
+        } finally {
+          // Confirmed or not, nothing is pending any more: the status line says which.
+          this.patch((s) => ({ dashboard: { ...s.dashboard, busy: undefined } }));
+        }
         return this.say(effect.paused ? 'controller paused (confirmed by the controller)' : 'controller resumed (confirmed by the controller)', 'ok');
       }
       case 'dry-run':
@@ -208,11 +212,13 @@ export class TuiSession {
   }
 
   private async deploy(dryRun: boolean): Promise<void> {
-    // A re-deploy keeps the deployed run's id (a new one would orphan its objects' labels).
-    const settings = await withDeployedRunId(this.opts.conn, this.settings(this.wizard.getState(), dryRun), this.opts.runIdExplicit ?? false);
-    this.runId = settings.runId;
     const upsert = (st: StepView) => this.patch((s) => ({ deploy: { ...s.deploy, steps: [...s.deploy.steps.filter((x) => x.id !== st.id), st] } }));
+    // Everything inside: a failure before the first step (settings, reading what is deployed) must
+    // end the deploy too, or the screen would spin with no way back but quitting.
     try {
+      // A re-deploy keeps the deployed run's id (a new one would orphan its objects' labels).
+      const settings = await withDeployedRunId(this.opts.conn, this.settings(this.wizard.getState(), dryRun), this.opts.runIdExplicit ?? false);
+      this.runId = settings.runId;
       await deploy(this.opts.conn, settings, { onStep: (st) => upsert({ id: st.id, title: st.title, status: st.status, detail: st.detail }) });
       this.deployed = true;
       this.patch((s) => ({ deploy: { ...s.deploy, phase: 'done' } }));

@@ -42,11 +42,31 @@ export function registerTui(program: Command): void {
       if (e instanceof SettingsError) throw new UsageError(e.message);
       throw e;
     }
-    // NO_COLOR must reach the colour library before it is loaded.
-    if ('NO_COLOR' in process.env && process.env.NO_COLOR !== '') process.env.FORCE_COLOR = '0';
-    const { runTui } = await import('./tui-runtime.js');
+    // NO_COLOR is honoured by the UI's theme (src/ui/theme.ts), which drops
+    // colours and keeps bold and inverse: the selected row, the focused field
+    // and a moved VMI's node are shown by inverse alone. Switching the colour
+    // library off (FORCE_COLOR=0) would take those away too.
+    const { runTui } = await loadRuntime();
     await runTui(flags, settings, explicitTools(program));
   });
+}
+
+/**
+ * The runtime (Ink, React, the screens). Ink's layout engine (yoga-layout)
+ * instantiates its inlined WebAssembly through fetch() of a data: URL when
+ * fetch exists, which loads Node's whole fetch stack before the first frame
+ * (some 50 ms of a 600 ms budget on a busy 2-core machine); without fetch it
+ * decodes the same bytes itself. fetch is hidden only while the module loads.
+ */
+async function loadRuntime(): Promise<typeof import('./tui-runtime.js')> {
+  const g = globalThis as { fetch?: typeof fetch };
+  const saved = g.fetch;
+  g.fetch = undefined;
+  try {
+    return await import('./tui-runtime.js');
+  } finally {
+    g.fetch = saved;
+  }
 }
 
 function explicitTools(program: Command) {

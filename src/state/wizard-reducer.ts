@@ -160,7 +160,10 @@ export function reduceAction(s: WizardState, action: ActionId, ctx: ReduceContex
 }
 
 /** Typing into the focused text field (not a keymap action): printable input or backspace. */
-export function typeInto(s: WizardState, input: string, backspace: boolean): WizardState {
+export function typeInto(state: WizardState, input: string, backspace: boolean): WizardState {
+  // A refusal ("interval max must not be less than ...") is about the value
+  // before this edit: keeping it on screen after the fix reads as still wrong.
+  const s = state.status?.tone === 'warn' ? { ...state, status: undefined } : state;
   const edit = (v: string) => (backspace ? v.slice(0, -1) : v + input);
   if (s.overlay.kind === 'filter') {
     const text = edit(s.overlay.text);
@@ -171,11 +174,11 @@ export function typeInto(s: WizardState, input: string, backspace: boolean): Wiz
     return { ...s, selector, selectorError: selectorProblem(selector) };
   }
   if (s.step === 'schedule' && (s.scheduleFocus === 'min' || s.scheduleFocus === 'max' || s.scheduleFocus === 'timeout')) {
-    if (!backspace && !/^\d$/.test(input)) return s;
+    if (!backspace && !/^\d$/.test(input)) return state;
     const schedule = { ...s.schedule, [s.scheduleFocus]: edit(s.schedule[s.scheduleFocus]) };
     return { ...s, schedule, scheduleErrors: scheduleErrors(schedule) };
   }
-  return s;
+  return state;
 }
 
 /** Whether a text field has the keyboard (so printable keys go to it). */

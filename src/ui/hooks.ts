@@ -16,6 +16,15 @@ export function useCluster<T>(select: (s: ClusterStoreState) => T): T {
   return useStore(useApp().cluster, useShallow(select));
 }
 
+/**
+ * For selectors that memoise (the same object back while nothing changed):
+ * compared by identity. useShallow would compare a 5,000-row array entry by
+ * entry on every watch batch.
+ */
+export function useClusterMemo<T>(select: (s: ClusterStoreState) => T): T {
+  return useStore(useApp().cluster, select);
+}
+
 /** The terminal's size, following resizes. */
 export function useTerminalSize(): { columns: number; rows: number } {
   const { stdout } = useStdout();

@@ -3,9 +3,9 @@
 // terminal can give raw keys (no TTY, no keyboard handling).
 import { type Key, useInput, useStdin } from 'ink';
 import { useStore } from 'zustand';
-import { selectFleetRows } from '../state/selectors/fleet.js';
 import { typeInto, typing, reduceAction } from '../state/wizard-reducer.js';
 import { useApp } from './context.js';
+import { fleetRowsAt } from './fleet-rows.js';
 import { resolveKey } from './keymap.js';
 import { previewLines } from './screens/preview.js';
 
@@ -29,7 +29,7 @@ function Keys({ pageSize }: { pageSize: number }) {
       return;
     }
     const cluster = app.cluster.getState();
-    const rows = selectFleetRows(cluster, { filter: s.dashboard.filter, sort: s.dashboard.sort, sortDesc: s.dashboard.sortDesc }, Date.now());
+    const rows = fleetRowsAt(cluster.fleet, { filter: s.dashboard.filter, sort: s.dashboard.sort, sortDesc: s.dashboard.sortDesc }, Date.now());
     const selected = rows[Math.min(s.dashboard.cursor, rows.length - 1)];
     const r = reduceAction(s, action, {
       rows: rows.length,

@@ -1,6 +1,9 @@
 // Mounts the TUI. Ink does not exit on Ctrl+C (the keymap handles it, so the
-// terminal is always restored), does not patch the console (nothing may
-// write to it while Ink renders), and re-renders at most ~30 times a second.
+// terminal is always restored) and does not patch the console (nothing may
+// write to it while Ink renders). Cluster changes come at the pace of the
+// watch batches (FRAME_MS in src/commands/tui-runtime.ts); Ink's throttle
+// matches it, so that a batch is drawn at once rather than waiting for Ink's
+// next slot.
 import { render } from 'ink';
 import { App } from './app.js';
 import { AppContext, type AppContextValue } from './context.js';
@@ -15,7 +18,7 @@ export function mountApp(ctx: AppContextValue, io: { stdout?: NodeJS.WriteStream
     <AppContext.Provider value={ctx}>
       <App />
     </AppContext.Provider>,
-    { exitOnCtrlC: false, patchConsole: false, maxFps: 30, ...(io.stdout ? { stdout: io.stdout } : {}), ...(io.stdin ? { stdin: io.stdin } : {}) },
+    { exitOnCtrlC: false, patchConsole: false, maxFps: 60, ...(io.stdout ? { stdout: io.stdout } : {}), ...(io.stdin ? { stdin: io.stdin } : {}) },
   );
   return { unmount: () => instance.unmount(), waitUntilExit: () => instance.waitUntilExit() };
 }

@@ -32,11 +32,16 @@ export function Header({ width }: { width: number }) {
       </Text>
       {info.demo ? (
         <Text wrap="truncate-end" color={colour('gray')}>
-          {demo ? `demo cluster logs: ${demo.logPath}${demo.kubeconfigOut ? ` · kubeconfig: ${demo.kubeconfigOut}` : ''}${demo.note ? ` · ${demo.note}` : ''}` : 'starting the simulated cluster…'}
+          {demo ? demoLine(demo) : 'starting the simulated cluster…'}
         </Text>
       ) : null}
     </Box>
   );
+}
+
+/** Where the demo's files are: the kubeconfig first (kubectl beside the TUI needs it), then the logs, on one line. */
+export function demoLine(demo: { logPath: string; kubeconfigOut?: string; note?: string }): string {
+  return [demo.kubeconfigOut ? `kubeconfig: ${demo.kubeconfigOut}` : undefined, `demo logs: ${demo.logPath}`, demo.note].filter(Boolean).join(' · ');
 }
 
 /** Rows the header takes. */

@@ -2,8 +2,9 @@
 // fitted to the width, the selected row inverted, a node change highlighted
 // for a few seconds.
 import { Box, Text } from 'ink';
+import { useMemo } from 'react';
 import type { FleetRow } from '../../state/selectors/fleet.js';
-import { type ColumnSpec, fitColumns, line } from '../columns.js';
+import { type ColumnSpec, columnWants, fitWants, line } from '../columns.js';
 import { colour } from '../theme.js';
 
 type Key = 'name' | 'component' | 'phase' | 'node' | 'previousNode' | 'migratable' | 'inFlight' | 'migrations' | 'lastDuration';
@@ -20,6 +21,31 @@ const COLUMNS: ColumnSpec<Key>[] = [
   { key: 'lastDuration', title: 'LAST', priority: 20, min: 4 },
 ];
 
+let lastWants: { rows: readonly FleetRow[]; wants: Map<Key, number> } | undefined;
+
+/**
+ * Each column's widest cell over all rows (not just the visible ones, so
+ * that columns do not jump while scrolling). Thousands of rows change a few
+ * at a time: against the previous array only the rows that changed are
+ * measured, and a column then only widens (it narrows on the next full
+ * measure, when rows come, go or reorder).
+ */
+export function wantsOf(rows: readonly FleetRow[]): Map<Key, number> {
+  const cells = rows as unknown as Record<Key, string>[];
+  const prev = lastWants;
+  let wants: Map<Key, number>;
+  if (prev && prev.rows !== rows && prev.rows.length === rows.length && rows.every((r, i) => r === prev.rows[i] || r.key === prev.rows[i]!.key)) {
+    wants = new Map(prev.wants);
+    for (let i = 0; i < rows.length; i++) {
+      if (rows[i] === prev.rows[i]) continue;
+      for (const [k, w] of wants) wants.set(k, Math.max(w, (cells[i]![k] ?? '').length));
+    }
+  } else if (prev && prev.rows === rows) wants = prev.wants;
+  else wants = columnWants(COLUMNS, cells);
+  lastWants = { rows, wants };
+  return wants;
+}
+
 /** The first visible row so that the cursor stays in view. */
 export function windowStart(cursor: number, rows: number, visible: number): number {
   if (rows <= visible) return 0;
@@ -31,7 +57,8 @@ export function VmiTable({ rows, cursor, height, width }: { rows: FleetRow[]; cu
   const visible = Math.max(1, height - 1);
   const start = windowStart(cursor, rows.length, visible);
   const shown = rows.slice(start, start + visible);
-  const cols = fitColumns(COLUMNS, rows as unknown as Record<Key, string>[], width);
+  // Recomputed only when the rows or the width change, not on every clock tick.
+  const cols = useMemo(() => fitWants(COLUMNS, wantsOf(rows), width), [rows, width]);
   const header = Object.fromEntries(cols.map((c) => [c.key, c.title])) as Record<Key, string>;
   const nodeCol = cols.findIndex((c) => c.key === 'node');
   return (

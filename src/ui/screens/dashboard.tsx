@@ -3,14 +3,14 @@
 // the whole frame stays shorter than the terminal.
 import { Box } from 'ink';
 import { selectControllerLine } from '../../state/selectors/controller-line.js';
-import { selectFleetRows } from '../../state/selectors/fleet.js';
 import { selectMigrationLog } from '../../state/selectors/migration-log.js';
 import { selectStats } from '../../state/stats.js';
 import { ControllerStatusLine } from '../components/controller-line.js';
 import { MigrationLog } from '../components/migration-log.js';
 import { StatsLine } from '../components/stats-line.js';
 import { VmiTable } from '../components/vmi-table.js';
-import { useCluster, useNow, useWizard } from '../hooks.js';
+import { fleetRowsAt } from '../fleet-rows.js';
+import { useCluster, useClusterMemo, useNow, useWizard } from '../hooks.js';
 
 /** How the body's rows are shared: the table gets what the log and lines leave. */
 export function dashboardLayout(height: number, width: number): { table: number; log: number; statsLines: number } {
@@ -23,7 +23,7 @@ export function DashboardScreen({ height, width }: { height: number; width: numb
   const now = useNow(1000);
   const d = useWizard((s) => s.dashboard);
   const layout = dashboardLayout(height, width);
-  const rows = useCluster((s) => selectFleetRows(s, { filter: d.filter, sort: d.sort, sortDesc: d.sortDesc }, now));
+  const rows = useClusterMemo((s) => fleetRowsAt(s.fleet, { filter: d.filter, sort: d.sort, sortDesc: d.sortDesc }, now));
   const log = useCluster((s) => selectMigrationLog(s, layout.log));
   const controller = useCluster((s) => selectControllerLine(s, now));
   const stats = useCluster((s) => selectStats(s.migrations, now));

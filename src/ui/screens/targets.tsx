@@ -4,6 +4,7 @@
 import { Box, Text } from 'ink';
 import { VM_NAME } from '../../cloudinit/names.js';
 import { fleetEligibility } from '../../state/eligibility.js';
+import { windowStart } from '../components/vmi-table.js';
 import { useCluster, useWizard } from '../hooks.js';
 import { MARK, colour } from '../theme.js';
 
@@ -22,7 +23,12 @@ export function TargetsScreen({ height, width }: { height: number; width: number
     ? []
     : fleetEligibility(fleet, { excludeComponents: w.exclusions, targetSelector: w.selector, selfName: VM_NAME, trigger: w.trigger, selectedOnly: true });
   const eligible = rows.filter((r) => r.eligible).length;
-  const listRows = Math.max(0, height - 6 - w.components.length);
+  // Title, selector, count and the exclusions' heading take four lines; the
+  // components get what they need but leave the target list a few, scrolling
+  // with the cursor when there are more than fit.
+  const compRows = Math.max(1, Math.min(w.components.length, height - 4 - Math.min(3, Math.max(0, height - 8))));
+  const compStart = windowStart(w.cursor, w.components.length, compRows);
+  const listRows = Math.max(0, height - 5 - compRows);
   return (
     <Box flexDirection="column" height={height} width={width}>
       <Text bold>Targets</Text>
@@ -41,8 +47,11 @@ export function TargetsScreen({ height, width }: { height: number; width: number
           {rows.length} VMIs match, {eligible} eligible now
         </Text>
       )}
-      <Text bold={w.focus === 'exclusions'}>Exclude components (space toggles):</Text>
-      {w.components.map((c, i) => {
+      <Text bold={w.focus === 'exclusions'} wrap="truncate-end">
+        Exclude components (space toggles){compRows < w.components.length ? ` ${compStart + 1}-${compStart + compRows} of ${w.components.length}, ↑↓ scroll` : ''}:
+      </Text>
+      {w.components.slice(compStart, compStart + compRows).map((c, j) => {
+        const i = compStart + j;
         const always = c === 'chaos-migration';
         const on = always || w.exclusions.includes(c);
         const here = w.focus === 'exclusions' && i === w.cursor;

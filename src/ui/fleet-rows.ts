@@ -1,0 +1,150 @@
+// The dashboard table's rows, kept up to date incrementally. The cluster
+// store replaces its fleet object on every watch batch (many times a second
+// while migrations run); re-sorting and re-mapping thousands of VMIs for each
+// one, and comparing the arrays element by element, cost more than drawing
+// the frame. Here a batch that moves a few VMIs without changing the order
+// or the filter's verdict costs a pass of pointer comparisons and a few new
+// rows, and nothing at all when nothing shown has changed: the same array
+// comes back, so a consumer can compare by identity.
+import { HIGHLIGHT_MS, fleetRow, selectFleetRows, type FleetRow, type FleetRowOptions } from '../state/selectors/fleet.js';
+import type { FleetVmi } from '../state/types.js';
+
+type Fleet = Readonly<Record<string, FleetVmi>>;
+
+interface View {
+  fleet: Fleet;
+  /** How many VMIs the fleet has (so that a new one is noticed without listing the old fleet's keys). */
+  count: number;
+  /** The VMIs of the rows, in the same order. */
+  vmis: FleetVmi[];
+  rows: FleetRow[];
+  /** Row index by VMI name. */
+  index: Map<string, number>;
+  /** The time the rows' highlights hold for. */
+  at: number;
+  /** Times at which some highlight starts or ends (a highlight holds for changedAt <= t < changedAt + HIGHLIGHT_MS). */
+  edges: number[];
+  /** The newest node change (0 for none). */
+  latest: number;
+}
+
+/** One view per option set: the table, a filter being typed. */
+const views = new Map<string, View>();
+
+const optionsKey = (o: FleetRowOptions) => `${o.sort}|${o.sortDesc === true}|${(o.filter ?? '').trim().toLowerCase()}`;
+
+function matches(v: FleetVmi, needle: string): boolean {
+  return needle === '' || v.name.toLowerCase().includes(needle) || (v.component ?? '').toLowerCase().includes(needle) || (v.node ?? '').toLowerCase().includes(needle);
+}
+
+/** Whether the change from a to b can move the VMI in this sort (the name never changes under one key). */
+function sortKeyChanged(a: FleetVmi, b: FleetVmi, sort: FleetRowOptions['sort']): boolean {
+  if (sort === 'name') return false;
+  if (sort === 'migrations') return a.migrations !== b.migrations;
+  return (a[sort] ?? '') !== (b[sort] ?? '');
+}
+
+function addEdges(edges: number[], v: FleetVmi): void {
+  if (v.nodeChangedAt !== undefined) edges.push(v.nodeChangedAt, v.nodeChangedAt + HIGHLIGHT_MS);
+}
+
+function crossesEdge(edges: number[], a: number, b: number): boolean {
+  const lo = Math.min(a, b);
+  const hi = Math.max(a, b);
+  return edges.some((e) => e > lo && e <= hi);
+}
+
+/** Every row's highlight as of `at`, in the same order; the same array when none changed. */
+function rehighlight(rows: FleetRow[], fleet: Fleet, at: number): FleetRow[] {
+  const next = rows.map((r) => fleetRow(fleet[r.key]!, at));
+  return next.every((r, i) => r === rows[i]) ? rows : next;
+}
+
+function fullView(fleet: Fleet, opts: FleetRowOptions, now: number): View {
+  const edges: number[] = [];
+  let latest = 0;
+  for (const v of Object.values(fleet)) {
+    addEdges(edges, v);
+    if (v.nodeChangedAt !== undefined && v.nodeChangedAt > latest) latest = v.nodeChangedAt;
+  }
+  const at = Math.max(now, latest);
+  const rows = selectFleetRows({ fleet }, opts, at);
+  return { fleet, count: Object.keys(fleet).length, vmis: rows.map((r) => fleet[r.key]!), rows, index: new Map(rows.map((r, i) => [r.key, i])), at, edges, latest };
+}
+
+/**
+ * The VMIs that changed from the last view to this fleet, or undefined when
+ * the rows' order or membership may have changed (a VMI came or went, one
+ * moved in the sort or in or out of the filter).
+ */
+function changedVmis(last: View, fleet: Fleet, opts: FleetRowOptions): FleetVmi[] | undefined {
+  const needle = (opts.filter ?? '').trim().toLowerCase();
+  if (Object.keys(fleet).length !== last.count) return undefined;
+  const changed: FleetVmi[] = [];
+  if (needle === '') {
+    // Every VMI is a row: walking the rows finds every change, without walking the fleet object (slow with thousands of keys).
+    for (let i = 0; i < last.vmis.length; i++) {
+      const old = last.vmis[i]!;
+      const v = fleet[old.name];
+      if (v === old) continue;
+      if (!v || sortKeyChanged(old, v, opts.sort)) return undefined;
+      changed.push(v);
+    }
+    return changed;
+  }
+  for (const name in fleet) {
+    const v = fleet[name]!;
+    const old = last.fleet[name];
+    if (old === v) continue;
+    if (!old || matches(old, needle) !== matches(v, needle) || (last.index.has(name) && sortKeyChanged(old, v, opts.sort))) return undefined;
+    changed.push(v);
+  }
+  return changed;
+}
+
+/** The view moved on to a new fleet object without sorting again, or undefined when it has to be made anew. */
+function patchedView(last: View, fleet: Fleet, opts: FleetRowOptions, now: number): View | undefined {
+  const changed = changedVmis(last, fleet, opts);
+  if (!changed) return undefined;
+  let latest = last.latest;
+  for (const v of changed) if (v.nodeChangedAt !== undefined && v.nodeChangedAt > latest) latest = v.nodeChangedAt;
+  const at = Math.max(now, latest);
+  // Another row's highlight began or ended since the view was made: all rows anew (cheap: rows are cached per VMI).
+  if (crossesEdge(last.edges, last.at, at)) {
+    const edges = last.edges.filter((e) => e > at - 2 * HIGHLIGHT_MS);
+    for (const v of changed) addEdges(edges, v);
+    const vmis = last.vmis.map((v) => fleet[v.name]!);
+    return { ...last, fleet, vmis, rows: rehighlight(last.rows, fleet, at), at, edges, latest };
+  }
+  if (changed.length === 0) return { ...last, fleet };
+  const edges = last.edges.filter((e) => e > at - 2 * HIGHLIGHT_MS);
+  const rows = last.rows.slice();
+  const vmis = last.vmis.slice();
+  for (const v of changed) {
+    addEdges(edges, v);
+    const i = last.index.get(v.name);
+    if (i === undefined) continue;
+    rows[i] = fleetRow(v, at);
+    vmis[i] = v;
+  }
+  return { ...last, fleet, vmis, rows, at, edges, latest };
+}
+
+/**
+ * The table's rows (selectFleetRows), the same array while nothing shown has
+ * changed. `now` is the clock; a node change newer than it counts as now (the
+ * clock ticks once a second, and a move seen between ticks must flash at once).
+ */
+export function fleetRowsAt(fleet: Fleet, opts: FleetRowOptions, now: number): FleetRow[] {
+  const key = optionsKey(opts);
+  const last = views.get(key);
+  let view = last && last.fleet !== fleet ? patchedView(last, fleet, opts, now) : last;
+  if (!view) view = fullView(fleet, opts, now);
+  const at = Math.max(now, view.latest);
+  if (at !== view.at && crossesEdge(view.edges, view.at, at)) view = { ...view, rows: rehighlight(view.rows, fleet, at), at };
+  if (view !== last) {
+    if (!views.has(key) && views.size >= 8) views.clear();
+    views.set(key, view);
+  }
+  return view.rows;
+}
