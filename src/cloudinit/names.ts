@@ -2,6 +2,9 @@
 // One place, because render, deploy, teardown, the TUI and the controller
 // script (through the unit's environment) must all agree on them.
 
+/** virtwork's namespace, every command's default (not the kubeconfig context's). */
+export const DEFAULT_NAMESPACE = 'virtwork';
+
 /** virtwork's workload name; also the component label value of every object. */
 export const COMPONENT = 'chaos-migration';
 /** ServiceAccount, Role and RoleBinding name. */

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { parseLabelSelector, SelectorError } from '../k8s/selectors.js';
-import { COMPONENT } from './names.js';
+import { COMPONENT, DEFAULT_NAMESPACE } from './names.js';
 
 export type Trigger = 'virtctl' | 'vmim';
 export const TRIGGERS: readonly Trigger[] = ['virtctl', 'vmim'];
@@ -52,7 +52,7 @@ export interface Settings {
 export type SettingsInput = { [K in keyof Settings]?: unknown };
 
 export const DEFAULT_SETTINGS: Omit<Settings, 'runId'> = {
-  namespace: 'virtwork',
+  namespace: DEFAULT_NAMESPACE,
   migrationIntervalMin: 120,
   migrationIntervalMax: 600,
   migrationTimeout: 300,

@@ -11,9 +11,11 @@ import {
   KubernetesObjectApi,
   RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
+import { DEFAULT_NAMESPACE } from '../cloudinit/names.js';
 import { ClusterError, describeError } from './errors.js';
 
-export const DEFAULT_NAMESPACE = 'virtwork';
+export { DEFAULT_NAMESPACE };
+
 /** A request that has not answered by then is reported, not waited on forever (a server that drops packets). */
 export const REQUEST_TIMEOUT_MS = 30_000;
 

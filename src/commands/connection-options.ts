@@ -1,8 +1,8 @@
-// kubectl's connection flags, shared by every command that talks to a cluster.
+// kubectl's connection flags, shared by every command that talks to a
+// cluster. Kept free of the Kubernetes client so that registering commands
+// (and the TUI's first frame) does not load it; connect.ts does.
 import type { Command } from 'commander';
-import { type Connection, DEFAULT_NAMESPACE, connect } from '../cluster/connection.js';
-import { ClusterError } from '../cluster/errors.js';
-import { FailureError } from './errors.js';
+import { DEFAULT_NAMESPACE } from '../cloudinit/names.js';
 
 export interface ConnectionFlags {
   kubeconfig?: string;
@@ -18,14 +18,4 @@ export function addConnectionOptions(cmd: Command, opts: { namespace?: boolean }
   cmd.option('--kubeconfig <file>', 'path to the kubeconfig file (wins over KUBECONFIG)').option('--context <name>', 'the kubeconfig context to use');
   if (opts.namespace !== false) cmd.option('-n, --namespace <ns>', "the namespace of the virtwork VMs (not the context's namespace)", DEFAULT_NAMESPACE);
   return cmd;
-}
-
-/** Connects as the flags say; a kubeconfig problem is a failure with one sentence (exit 1). */
-export function connectFrom(flags: ConnectionFlags): Connection {
-  try {
-    return connect({ kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace });
-  } catch (e) {
-    if (e instanceof ClusterError) throw new FailureError(e.message);
-    throw e;
-  }
 }

@@ -38,7 +38,7 @@ async function run(kind: Change, flags: ControlFlags, assignments: string[] = []
     if (e instanceof SettingsError) throw new UsageError(e.message);
     throw e;
   }
-  const { connectFrom } = await import('./connection-options.js');
+  const { connectFrom } = await import('./connect.js');
   const conn = connectFrom(flags);
   const { ClusterError } = await import('../cluster/errors.js');
   const control = await import('../cluster/control.js');

@@ -104,7 +104,7 @@ export function registerDeploy(program: Command): Command {
     requireConfirmable('deploy', yes);
     const out = json ? process.stderr : process.stdout;
 
-    const { connectFrom } = await import('./connection-options.js');
+    const { connectFrom } = await import('./connect.js');
     const conn = connectFrom({ kubeconfig: opts.kubeconfig as string | undefined, context: opts.context as string | undefined, namespace: settings.namespace });
     const { ClusterError } = await import('../cluster/errors.js');
     const { withDeployedRunId } = await import('../cluster/deploy-run-id.js');

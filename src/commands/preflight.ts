@@ -113,7 +113,7 @@ export function registerPreflight(program: Command): Command {
       if (e instanceof SettingsError) throw new UsageError(e.message);
       throw e;
     }
-    const { connectFrom } = await import('./connection-options.js');
+    const { connectFrom } = await import('./connect.js');
     const conn = connectFrom({ kubeconfig: opts.kubeconfig as string | undefined, context: opts.context as string | undefined, namespace: settings.namespace });
     const { runPreflight, pinTools } = await import('../cluster/preflight.js');
     const report = await runPreflight(conn, settings, { allowSingleNode: opts.allowSingleNode === true });

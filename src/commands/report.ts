@@ -20,7 +20,7 @@ interface ReportFlags extends ConnectionFlags {
 }
 
 async function report(flags: ReportFlags): Promise<void> {
-  const { connectFrom } = await import('./connection-options.js');
+  const { connectFrom } = await import('./connect.js');
   const conn = connectFrom(flags);
   const ns = conn.namespace;
   const { ClusterError } = await import('../cluster/errors.js');

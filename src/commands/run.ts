@@ -98,7 +98,7 @@ async function run(flags: RunFlags): Promise<void> {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--report ${flags.report}: the directory ${dir} does not exist`);
   }
 
-  const { connectFrom } = await import('./connection-options.js');
+  const { connectFrom } = await import('./connect.js');
   const conn = connectFrom({ kubeconfig: flags.kubeconfig, context: flags.context, namespace: settings0.namespace });
   const { runPreflight, pinTools } = await import('../cluster/preflight.js');
   const { outputStyle, blockedSentence } = await import('./preflight.js');

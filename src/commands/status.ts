@@ -74,7 +74,7 @@ export function formatStatus(v: StatusView): string {
 }
 
 async function once(flags: StatusFlags): Promise<void> {
-  const { connectFrom } = await import('./connection-options.js');
+  const { connectFrom } = await import('./connect.js');
   const conn = connectFrom(flags);
   const { ClusterError } = await import('../cluster/errors.js');
   const { readNamespace } = await import('../cluster/observe.js');
@@ -107,7 +107,7 @@ function untilSignal(): { done: Promise<string>; off: () => void } {
 }
 
 async function watch(flags: StatusFlags): Promise<void> {
-  const { connectFrom } = await import('./connection-options.js');
+  const { connectFrom } = await import('./connect.js');
   const conn = connectFrom(flags);
   const { ClusterError } = await import('../cluster/errors.js');
   const { observe } = await import('../cluster/observe.js');

@@ -31,7 +31,7 @@ export function registerTeardown(program: Command): Command {
   cmd.action(async (flags: TeardownFlags) => {
     requireConfirmable('teardown', flags.yes);
     const out = flags.json ? process.stderr : process.stdout;
-    const { connectFrom } = await import('./connection-options.js');
+    const { connectFrom } = await import('./connect.js');
     const conn = connectFrom(flags);
     const namespace = conn.namespace;
     const { ClusterError } = await import('../cluster/errors.js');
