@@ -87,23 +87,27 @@ export async function runTui(flags: TuiFlags, settings: Settings, explicit: Expl
   try {
     const conn = await connectOrDemo(flags, settings, cleanups, (demo) => wizard.setState({ ...wizard.getState(), demo }, true));
     const { TuiSession } = await import('../cluster/session.js');
-    const { ClusterWatcher } = await import('../cluster/watch.js');
-    const watcher = new ClusterWatcher(conn, cluster.getState(), { batchMs: FRAME_MS });
-    let watching = false;
+    const { observe } = await import('../cluster/observe.js');
+    // The namespace's live view: watches that restart themselves, and the run's local history.
+    let view: { stop(): Promise<void> } | undefined;
     const s = new TuiSession(wizard, cluster, {
       conn,
       settings,
       explicit,
       allowSingleNode: flags.allowSingleNode,
       cwd: process.cwd(),
-      observe: () => {
-        if (watching) return;
-        watching = true;
-        watcher.start();
+      observe: (runId) => {
+        if (view) return;
+        view = observe(conn, {
+          store: cluster,
+          runId,
+          watcher: { batchMs: FRAME_MS },
+          onHistoryError: (message) => wizard.setState({ ...wizard.getState(), status: { text: `history: ${message}`, tone: 'warn' } }, true),
+        });
       },
       onQuit: quit,
     });
-    cleanups.push(() => watcher.stop());
+    cleanups.push(() => view?.stop());
     session = s;
     s.start();
   } catch (e) {
