@@ -1,25 +1,19 @@
 // Informers on what the product watches (VMIs, VMIMs, nodes, the controller's
 // status ConfigMap), feeding the cluster store in batches.
 //
-// What client-node 1.4's ListWatch does and does not do, and what this layer
-// adds:
-// - After a 410 (an ERROR event or status) it relists by itself; after any
-//   other error (a dropped connection, a failed list, a 5xx on the watch) it
-//   stops for good. This layer restarts it with a growing backoff; the
-//   restarted informer resumes from its last resourceVersion, and a resume
-//   that is too old gets a 410 and relists.
-// - A list is applied to the store as a relist (the list is the truth: what
-//   is missing from it is gone, a migration missing from it ended unseen),
-//   not as the add/update/delete events the informer derives from it, and the
-//   events still queued for that resource are dropped: they are older than
-//   the list.
-// - It does not notice being stopped while a list or a watch request is on
-//   its way, and would then open a watch nobody closes (a CLI that never
-//   exits). Every watch request goes through TrackedWatch, which aborts what
-//   opens after stop(), and a list that answers after stop() is discarded.
-// Watch events are collected for one tick (batchMs) and applied as one store
-// update.
-import { ListWatch, Watch } from '@kubernetes/client-node';
+// Each informer lists, applies the list to the store as a relist (the list is
+// the truth: what is missing from it is gone), then watches from the list's
+// resourceVersion with client-node's Watch, and
+// - after a clean end of the stream watches again from the last version seen
+//   (bookmarks included);
+// - after a 410 Expired lists again;
+// - after any other failure (a dropped connection, a failed list, a 5xx)
+//   starts over after a growing backoff, resuming from the last version.
+// It keeps no copy of the objects: the store's models are the only one, which
+// halves the memory of a view of thousands of VMIs compared to client-node's
+// ListWatch (whose cache holds every object). Events within one frame become
+// one store update; the first event after a quiet frame goes at once.
+import { Watch } from '@kubernetes/client-node';
 import { STATUS_MAP_NAME } from '../cloudinit/names.js';
 import type { ObjectEvent } from '../state/types.js';
 import type { Connection } from './connection.js';
@@ -36,7 +30,7 @@ export interface BatchSink {
 }
 
 export interface WatcherOptions {
-  /** Collect events this long before one store update (one frame). */
+  /** At most one store update per this many ms (one frame). */
   batchMs?: number;
   /** First and longest pause before restarting a failed informer. */
   backoffMs?: [number, number];
@@ -54,7 +48,7 @@ export interface InformerState {
   /** Given up on (nodes without permission): it counts as synced, with nothing in it. */
   unavailable?: string;
   restarts: number;
-  /** Lists applied: the first, and one after every 410 Expired. */
+  /** Lists applied: the first, and one after every 410 Expired or resync. */
   lists: number;
   /** The last error, in one sentence, until the next successful list or watch. */
   error?: string;
@@ -63,76 +57,36 @@ export interface InformerState {
 }
 
 type AnyObject = { metadata?: { name?: string; namespace?: string; resourceVersion?: string } } & Record<string, unknown>;
-type ListFn = () => Promise<{ items: AnyObject[]; metadata?: { resourceVersion?: string } }>;
+type ListFn = () => Promise<{ items?: AnyObject[]; metadata?: { resourceVersion?: string } }>;
 
 interface Informer {
   resource: WatchedResource;
-  /** The watch path: TrackedWatch's callbacks find the informer by it. */
   path: string;
-  lw: ListWatch<AnyObject>;
+  list: ListFn;
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** Where the watch resumes; '' means list first. */
+  rv: string;
+  /** Bumped by every (re)start: callbacks of an older attempt are ignored. */
+  attempt: number;
+  controller?: AbortController;
   state: InformerState;
   backoff: number;
-  /** True from the moment a list answered until its watch is requested: the informer's own replay of the list is dropped. */
-  replaying: boolean;
-  /** A resync asked for while replaying (the informer's cache was not yet the new list): done once it is. */
-  resyncPending?: boolean;
-  /** When the current attempt began: an informer that ran a while before failing starts its backoff afresh. */
+  /** When the current attempt began: one that ran a while before failing starts its backoff afresh. */
   startedAt: number;
   timer?: NodeJS.Timeout;
-}
-
-/** Keeps every watch request it opens, so that stop() can abort them, including ones that open after it. */
-class TrackedWatch extends Watch {
-  private readonly open = new Set<AbortController>();
-  private closed = false;
-
-  constructor(
-    kc: Connection['kc'],
-    private readonly onRequest: (path: string) => void,
-    private readonly onEstablished: (path: string) => void,
-  ) {
-    super(kc);
-  }
-
-  override async watch(
-    path: string,
-    queryParams: Record<string, string | number | boolean | undefined>,
-    callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void,
-    done: (err: unknown) => void,
-  ): Promise<AbortController> {
-    this.onRequest(path);
-    let ended = false;
-    const controller = await super.watch(path, queryParams, callback, (err) => {
-      ended = true;
-      done(err);
-    });
-    if (ended) return controller;
-    if (this.closed) {
-      controller.abort();
-      return controller;
-    }
-    this.open.add(controller);
-    controller.signal.addEventListener('abort', () => this.open.delete(controller), { once: true });
-    this.onEstablished(path);
-    return controller;
-  }
-
-  close(): void {
-    this.closed = true;
-    for (const c of this.open) c.abort();
-    this.open.clear();
-  }
 }
 
 export class ClusterWatcher {
   private readonly informers: Informer[] = [];
   private pending: Partial<Record<WatchedResource, ObjectEvent[]>> = {};
   private flushTimer: NodeJS.Timeout | undefined;
+  private lastFlush = 0;
   private stopped = false;
   private started = false;
   private readonly batchMs: number;
   private readonly backoff: [number, number];
-  private watch: TrackedWatch | undefined;
+  private readonly watch: Watch;
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -142,6 +96,7 @@ export class ClusterWatcher {
   ) {
     this.batchMs = opts.batchMs ?? 16;
     this.backoff = opts.backoffMs ?? [500, 30_000];
+    this.watch = new Watch(conn.kc);
   }
 
   start(): void {
@@ -150,39 +105,19 @@ export class ClusterWatcher {
     const { conn } = this;
     const ns = conn.namespace;
     const g = 'kubevirt.io';
-    const byPath = (path: string) => this.informers.find((i) => i.path === path);
-    this.watch = new TrackedWatch(
-      conn.kc,
-      (path) => {
-        // The informer asks for its watch right after applying a list to its cache: its replay of that list is over.
-        const inf = byPath(path);
-        if (!inf) return;
-        inf.replaying = false;
-        if (inf.resyncPending) {
-          inf.resyncPending = false;
-          this.resyncNow(inf);
-        }
-      },
-      (path) => {
-        const inf = byPath(path);
-        if (inf) this.healthy(inf);
-      },
-    );
     const statusField = `metadata.name=${STATUS_MAP_NAME}`;
     // The controller's status first: it tells which VMIMs are ours.
-    this.add('statusConfigMaps', `/api/v1/namespaces/${ns}/configmaps`, async () => (await conn.core.listNamespacedConfigMap({ namespace: ns, fieldSelector: statusField })) as never, undefined, statusField);
+    this.add('statusConfigMaps', `/api/v1/namespaces/${ns}/configmaps`, () => conn.core.listNamespacedConfigMap({ namespace: ns, fieldSelector: statusField }) as never, undefined, statusField);
     this.add(
       'vmis',
       `/apis/${g}/v1/namespaces/${ns}/virtualmachineinstances`,
-      async () => (await conn.custom.listNamespacedCustomObject({ group: g, version: 'v1', namespace: ns, plural: 'virtualmachineinstances', labelSelector: this.opts.vmiSelector })) as never,
+      () => conn.custom.listNamespacedCustomObject({ group: g, version: 'v1', namespace: ns, plural: 'virtualmachineinstances', labelSelector: this.opts.vmiSelector }) as never,
       this.opts.vmiSelector,
     );
-    this.add(
-      'vmims',
-      `/apis/${g}/v1/namespaces/${ns}/virtualmachineinstancemigrations`,
-      async () => (await conn.custom.listNamespacedCustomObject({ group: g, version: 'v1', namespace: ns, plural: 'virtualmachineinstancemigrations' })) as never,
+    this.add('vmims', `/apis/${g}/v1/namespaces/${ns}/virtualmachineinstancemigrations`, () =>
+      conn.custom.listNamespacedCustomObject({ group: g, version: 'v1', namespace: ns, plural: 'virtualmachineinstancemigrations' }) as never,
     );
-    if (this.opts.nodes) this.add('nodes', '/api/v1/nodes', async () => (await conn.core.listNode()) as never);
+    if (this.opts.nodes) this.add('nodes', '/api/v1/nodes', () => conn.core.listNode() as never);
     for (const inf of this.informers) void this.run(inf);
   }
 
@@ -194,9 +129,9 @@ export class ClusterWatcher {
     this.pending = {};
     for (const inf of this.informers) {
       if (inf.timer) clearTimeout(inf.timer);
-      void inf.lw.stop();
+      inf.attempt++;
+      inf.controller?.abort();
     }
-    this.watch?.close();
     this.notify();
   }
 
@@ -220,65 +155,83 @@ export class ClusterWatcher {
     return () => this.listeners.delete(fn);
   }
 
-  /** Applies what is queued now instead of at the end of the tick. */
+  /** Applies what is queued now instead of at the end of the frame. */
   flushNow(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flush();
   }
 
   /**
-   * Applies the informer's current cache of `resource` to the store as a
-   * relist (after history was merged in, so that migrations it left in flight
-   * and that are gone by now are settled). No-op before its first list.
+   * Lists `resource` again and applies it as a relist (after history was
+   * merged in, so that migrations it left in flight and that are gone by now
+   * are settled). No-op before its first list.
    */
   resync(resource: WatchedResource): void {
     const inf = this.informers.find((i) => i.resource === resource);
     if (!inf || !inf.state.synced || inf.state.unavailable || this.stopped) return;
-    // Between a list's answer and its watch request the informer's cache still holds the previous list.
-    if (inf.replaying) inf.resyncPending = true;
-    else this.resyncNow(inf);
+    inf.rv = '';
+    this.restart(inf, 0);
   }
 
-  private resyncNow(inf: Informer): void {
-    if (this.stopped) return;
-    this.flushNow();
-    this.sink.relist(inf.resource, inf.lw.list(), Date.now());
+  private add(resource: WatchedResource, path: string, list: ListFn, labelSelector?: string, fieldSelector?: string): void {
+    this.informers.push({ resource, path, list, labelSelector, fieldSelector, rv: '', attempt: 0, state: { resource, synced: false, restarts: 0, lists: 0 }, backoff: this.backoff[0], startedAt: 0 });
   }
 
-  private add(resource: WatchedResource, path: string, list: ListFn, labelSelector?: string, fieldSelector?: string): Informer {
-    const inf = { resource, path, state: { resource, synced: false, restarts: 0, lists: 0 }, backoff: this.backoff[0], replaying: false, startedAt: 0 } as Omit<Informer, 'lw'> as Informer;
-    const listed: ListFn = async () => {
-      const result = await list();
-      // Stopped meanwhile: failing here keeps the informer from opening a watch.
-      if (this.stopped) throw new Error('watcher stopped');
-      this.relisted(inf, result.items ?? []);
-      return result;
-    };
-    inf.lw = new ListWatch<AnyObject>(path, this.watch!, listed, false, labelSelector, fieldSelector);
-    const push = (type: ObjectEvent['type']) => (obj: AnyObject) => {
-      if (!inf.replaying) this.enqueue(resource, { type, object: obj });
-    };
-    inf.lw.on('add', push('ADDED'));
-    inf.lw.on('update', push('MODIFIED'));
-    inf.lw.on('delete', push('DELETED'));
-    inf.lw.on('error', (err: unknown) => this.failed(inf, err));
-    this.informers.push(inf);
-    return inf;
+  private restart(inf: Informer, waitMs: number): void {
+    inf.attempt++;
+    inf.controller?.abort();
+    inf.controller = undefined;
+    if (inf.timer) clearTimeout(inf.timer);
+    inf.timer = setTimeout(() => void this.run(inf), waitMs);
+    inf.timer.unref();
   }
 
   private async run(inf: Informer): Promise<void> {
     if (this.stopped) return;
+    const attempt = ++inf.attempt;
+    const current = () => !this.stopped && inf.attempt === attempt;
     inf.startedAt = Date.now();
     try {
-      await inf.lw.start();
+      if (!inf.rv) {
+        const list = await inf.list();
+        if (!current()) return;
+        this.relisted(inf, list.items ?? []);
+        inf.rv = list.metadata?.resourceVersion ?? '';
+      }
+      const params = { resourceVersion: inf.rv, allowWatchBookmarks: true, labelSelector: inf.labelSelector, fieldSelector: inf.fieldSelector };
+      const controller = await this.watch.watch(
+        inf.path,
+        params,
+        (type, obj: AnyObject & { code?: number }) => {
+          if (!current()) return;
+          if (type === 'ERROR') {
+            // 410: the version is too old to resume from; the stream closes and the next attempt lists.
+            if (obj.code === 410) inf.rv = '';
+            return;
+          }
+          if (obj?.metadata?.resourceVersion) inf.rv = obj.metadata.resourceVersion;
+          if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') this.enqueue(inf.resource, { type, object: obj });
+        },
+        (err) => {
+          if (!current()) return;
+          inf.controller = undefined;
+          if (err) this.failed(inf, err);
+          else void this.run(inf); // a clean end (timeout, 410): resume or relist at once
+        },
+      );
+      if (!current()) {
+        controller.abort();
+        return;
+      }
+      inf.controller = controller;
+      this.healthy(inf);
     } catch (err) {
-      this.failed(inf, err);
+      if (current()) this.failed(inf, err);
     }
   }
 
   /** A list answered: it replaces what the store holds of the resource, and older queued events go. */
   private relisted(inf: Informer, items: readonly unknown[]): void {
-    inf.replaying = true;
     delete this.pending[inf.resource];
     const now = Date.now();
     this.sink.relist(inf.resource, items, now);
@@ -297,10 +250,9 @@ export class ClusterWatcher {
     this.sink.setHealth(inf.resource, { connected: true, lastSync: now, error: undefined });
   }
 
-  /** client-node stops an informer after an error; start it again after a backoff. */
+  /** Starts the informer over after a backoff, saying why in one sentence. */
   private failed(inf: Informer, err: unknown): void {
     if (this.stopped) return;
-    inf.replaying = false;
     const status = httpStatus(err) ?? (err as { statusCode?: unknown }).statusCode;
     const code = typeof status === 'number' ? status : undefined;
     const kubevirtKind = inf.resource === 'vmis' ? 'VirtualMachineInstances' : inf.resource === 'vmims' ? 'VirtualMachineInstanceMigrations' : undefined;
@@ -310,15 +262,11 @@ export class ClusterWatcher {
         : code === 404 && kubevirtKind
           ? `the cluster at ${this.conn.server} does not serve ${kubevirtKind} (kubevirt.io/v1): KubeVirt is not installed, or not ready`
           : describeError(err, this.conn.server);
-    if (inf.timer) clearTimeout(inf.timer);
-    inf.timer = undefined;
     // A namespace admin may not list nodes: the view goes without them rather than retrying forever.
     if (inf.resource === 'nodes' && (code === 403 || code === 401)) {
-      inf.state.unavailable = message;
-      inf.state.synced = true;
-      inf.state.error = message;
+      inf.attempt++;
+      inf.state = { ...inf.state, unavailable: message, synced: true, error: message };
       this.sink.setHealth(inf.resource, { connected: false, error: message });
-      void inf.lw.stop();
       this.notify();
       return;
     }
@@ -330,8 +278,7 @@ export class ClusterWatcher {
     if (Date.now() - inf.startedAt > this.backoff[1]) inf.backoff = this.backoff[0];
     const wait = inf.backoff;
     inf.backoff = Math.min(inf.backoff * 2, this.backoff[1]);
-    inf.timer = setTimeout(() => void this.run(inf), wait);
-    inf.timer.unref();
+    this.restart(inf, wait);
     this.notify();
   }
 
@@ -339,12 +286,15 @@ export class ClusterWatcher {
     if (this.stopped) return;
     (this.pending[resource] ??= []).push(ev);
     if (this.flushTimer) return;
-    this.flushTimer = setTimeout(() => this.flush(), this.batchMs);
+    // At most one update per frame, but the first event after a quiet frame does not wait for one.
+    const wait = Math.max(0, this.lastFlush + this.batchMs - Date.now());
+    this.flushTimer = setTimeout(() => this.flush(), wait);
   }
 
-  /** Many events in one tick become one store update. */
+  /** Many events in one frame become one store update. */
   private flush(): void {
     this.flushTimer = undefined;
+    this.lastFlush = Date.now();
     const batch = this.pending;
     this.pending = {};
     if (this.stopped || Object.keys(batch).length === 0) return;
