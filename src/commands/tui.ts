@@ -57,15 +57,26 @@ export function registerTui(program: Command): void {
  * fetch exists, which loads Node's whole fetch stack before the first frame
  * (some 50 ms of a 600 ms budget on a busy 2-core machine); without fetch it
  * decodes the same bytes itself. fetch is hidden only while the module loads.
+ *
+ * CI and CONTINUOUS_INTEGRATION are hidden too, for the same moment: Ink (via
+ * is-in-ci) and chalk (via supports-color) read them once, at import, and then
+ * draw nothing until exit and drop every style. We only get here with a
+ * terminal on both ends, so somebody is watching it: a CI job that gives the
+ * TUI a pty (as ours does, through tmux) or a dev container that exports CI
+ * must still see live frames.
  */
 async function loadRuntime(): Promise<typeof import('./tui-runtime.js')> {
   const g = globalThis as { fetch?: typeof fetch };
-  const saved = g.fetch;
+  const savedFetch = g.fetch;
+  const ciKeys = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
+  const savedEnv = ciKeys.map((k) => [k, process.env[k]] as const);
   g.fetch = undefined;
+  for (const k of ciKeys) delete process.env[k];
   try {
     return await import('./tui-runtime.js');
   } finally {
-    g.fetch = saved;
+    g.fetch = savedFetch;
+    for (const [k, v] of savedEnv) if (v !== undefined) process.env[k] = v;
   }
 }
 

@@ -90,7 +90,9 @@ for (const [columns, rows] of [
   describe(`--demo at ${columns}x${rows}`, () => {
     it('walks the wizard, deploys, sees a migration, pauses and resumes in the cluster, and quits cleanly', { timeout: 600_000 }, async () => {
       pane = await openPane(columns, rows);
-      const { kubeconfig, log } = await startDemo(pane);
+      // At 80x24 with CI=true, as CI machines export it: Ink and chalk would
+      // then draw nothing until exit and drop all styles; a terminal is a terminal.
+      const { kubeconfig, log } = await startDemo(pane, '', columns === 80 ? 'CI=true' : '');
       const kubectl = kubectlRunner(kubeconfig);
       const first = await walkToDashboard(pane);
       for (const l of first.split('\n')) expect(l.length).toBeLessThanOrEqual(columns);
