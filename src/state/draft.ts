@@ -4,6 +4,7 @@
 // base itself when nothing changed.
 import { type ClusterState, defaultHealth, type WatchedKind } from './cluster-state.js';
 import { deriveFleet } from './correlate.js';
+import { fleetSize, recordFleetSize } from './fleet-size.js';
 import { sameNodeView } from './nodes.js';
 import type { ControllerView, FleetVmi, Migration, NodeView, WatchHealth } from './types.js';
 
@@ -18,6 +19,8 @@ export class Draft {
   /** VMIs whose derived fields (and IP correlation) must be recomputed. */
   readonly touched = new Set<string>();
   private readonly owned = new Set<string>();
+  /** How many VMIs this.fleet holds (kept, not counted: see fleet-size.ts). */
+  private fleetCount: number;
 
   constructor(readonly base: ClusterState) {
     this.fleet = base.fleet;
@@ -26,6 +29,7 @@ export class Draft {
     this.controller = base.controller;
     this.runId = base.runId;
     this.health = base.health;
+    this.fleetCount = fleetSize(base.fleet);
   }
 
   private own<K extends 'fleet' | 'migrations' | 'nodes' | 'health'>(key: K): Draft[K] {
@@ -37,11 +41,14 @@ export class Draft {
   }
 
   setVmi(v: FleetVmi): void {
+    if (this.fleet[v.name] === undefined) this.fleetCount++;
     this.own('fleet')[v.name] = v;
     this.touched.add(v.name);
   }
   removeVmi(name: string): void {
-    if (this.fleet[name] !== undefined) delete this.own('fleet')[name];
+    if (this.fleet[name] === undefined) return;
+    delete this.own('fleet')[name];
+    this.fleetCount--;
   }
   setMigration(m: Migration): void {
     if (this.migrations[m.uid] === m) return;
@@ -68,6 +75,7 @@ export class Draft {
     for (const m of derived.migrations) this.own('migrations')[m.uid] = m;
     const { fleet, migrations } = this;
     const b = this.base;
+    if (fleet !== b.fleet) recordFleetSize(fleet, this.fleetCount);
     if (fleet === b.fleet && migrations === b.migrations && this.nodes === b.nodes && this.controller === b.controller && this.runId === b.runId && this.health === b.health) {
       return b;
     }

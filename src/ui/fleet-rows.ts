@@ -7,9 +7,16 @@
 // rows, and nothing at all when nothing shown has changed: the same array
 // comes back, so a consumer can compare by identity.
 import { HIGHLIGHT_MS, fleetRow, selectFleetRows, type FleetRow, type FleetRowOptions } from '../state/selectors/fleet.js';
+import { fleetSize } from '../state/fleet-size.js';
 import type { FleetVmi } from '../state/types.js';
 
 type Fleet = Readonly<Record<string, FleetVmi>>;
+
+/** A moment a VMI's highlight starts or ends. */
+interface Edge {
+  at: number;
+  name: string;
+}
 
 interface View {
   fleet: Fleet;
@@ -22,8 +29,8 @@ interface View {
   index: Map<string, number>;
   /** The time the rows' highlights hold for. */
   at: number;
-  /** Times at which some highlight starts or ends (a highlight holds for changedAt <= t < changedAt + HIGHLIGHT_MS). */
-  edges: number[];
+  /** When each highlight starts and ends, and whose (a highlight holds for changedAt <= t < changedAt + HIGHLIGHT_MS). */
+  edges: Edge[];
   /** The newest node change (0 for none). */
   latest: number;
 }
@@ -44,24 +51,40 @@ function sortKeyChanged(a: FleetVmi, b: FleetVmi, sort: FleetRowOptions['sort'])
   return (a[sort] ?? '') !== (b[sort] ?? '');
 }
 
-function addEdges(edges: number[], v: FleetVmi): void {
-  if (v.nodeChangedAt !== undefined) edges.push(v.nodeChangedAt, v.nodeChangedAt + HIGHLIGHT_MS);
+function addEdges(edges: Edge[], v: FleetVmi): void {
+  if (v.nodeChangedAt !== undefined) edges.push({ at: v.nodeChangedAt, name: v.name }, { at: v.nodeChangedAt + HIGHLIGHT_MS, name: v.name });
 }
 
-function crossesEdge(edges: number[], a: number, b: number): boolean {
+/** The VMIs whose highlight starts or ends between a and b. */
+function crossing(edges: Edge[], a: number, b: number): string[] {
   const lo = Math.min(a, b);
   const hi = Math.max(a, b);
-  return edges.some((e) => e > lo && e <= hi);
+  const names: string[] = [];
+  for (const e of edges) if (e.at > lo && e.at <= hi) names.push(e.name);
+  return names;
 }
 
-/** Every row's highlight as of `at`, in the same order; the same array when none changed. */
-function rehighlight(rows: FleetRow[], fleet: Fleet, at: number): FleetRow[] {
-  const next = rows.map((r) => fleetRow(fleet[r.key]!, at));
-  return next.every((r, i) => r === rows[i]) ? rows : next;
+/**
+ * The rows with the highlights of the named VMIs as of `at` (the others
+ * cannot have changed: no edge of theirs was crossed); the same array when
+ * none changed. While migrations run a highlight ends every few batches, so
+ * this touches a few rows, not thousands.
+ */
+function rehighlight(view: View, names: readonly string[], at: number): FleetRow[] {
+  let rows = view.rows;
+  for (const name of names) {
+    const i = view.index.get(name);
+    if (i === undefined) continue;
+    const row = fleetRow(view.vmis[i]!, at);
+    if (row === rows[i]) continue;
+    if (rows === view.rows) rows = rows.slice();
+    rows[i] = row;
+  }
+  return rows;
 }
 
 function fullView(fleet: Fleet, opts: FleetRowOptions, now: number): View {
-  const edges: number[] = [];
+  const edges: Edge[] = [];
   let latest = 0;
   for (const v of Object.values(fleet)) {
     addEdges(edges, v);
@@ -69,7 +92,7 @@ function fullView(fleet: Fleet, opts: FleetRowOptions, now: number): View {
   }
   const at = Math.max(now, latest);
   const rows = selectFleetRows({ fleet }, opts, at);
-  return { fleet, count: Object.keys(fleet).length, vmis: rows.map((r) => fleet[r.key]!), rows, index: new Map(rows.map((r, i) => [r.key, i])), at, edges, latest };
+  return { fleet, count: fleetSize(fleet), vmis: rows.map((r) => fleet[r.key]!), rows, index: new Map(rows.map((r, i) => [r.key, i])), at, edges, latest };
 }
 
 /**
@@ -79,7 +102,7 @@ function fullView(fleet: Fleet, opts: FleetRowOptions, now: number): View {
  */
 function changedVmis(last: View, fleet: Fleet, opts: FleetRowOptions): FleetVmi[] | undefined {
   const needle = (opts.filter ?? '').trim().toLowerCase();
-  if (Object.keys(fleet).length !== last.count) return undefined;
+  if (fleetSize(fleet) !== last.count) return undefined;
   const changed: FleetVmi[] = [];
   if (needle === '') {
     // Every VMI is a row: walking the rows finds every change, without walking the fleet object (slow with thousands of keys).
@@ -109,25 +132,25 @@ function patchedView(last: View, fleet: Fleet, opts: FleetRowOptions, now: numbe
   let latest = last.latest;
   for (const v of changed) if (v.nodeChangedAt !== undefined && v.nodeChangedAt > latest) latest = v.nodeChangedAt;
   const at = Math.max(now, latest);
-  // Another row's highlight began or ended since the view was made: all rows anew (cheap: rows are cached per VMI).
-  if (crossesEdge(last.edges, last.at, at)) {
-    const edges = last.edges.filter((e) => e > at - 2 * HIGHLIGHT_MS);
-    for (const v of changed) addEdges(edges, v);
-    const vmis = last.vmis.map((v) => fleet[v.name]!);
-    return { ...last, fleet, vmis, rows: rehighlight(last.rows, fleet, at), at, edges, latest };
+  // Other rows whose highlight began or ended since the view was made.
+  const crossed = crossing(last.edges, last.at, at);
+  if (changed.length === 0 && crossed.length === 0) return { ...last, fleet };
+  const edges = last.edges.filter((e) => e.at > at - 2 * HIGHLIGHT_MS);
+  let { rows, vmis } = last;
+  if (changed.length > 0) {
+    rows = rows.slice();
+    vmis = vmis.slice();
+    for (const v of changed) {
+      addEdges(edges, v);
+      const i = last.index.get(v.name);
+      if (i === undefined) continue;
+      rows[i] = fleetRow(v, at);
+      vmis[i] = v;
+    }
   }
-  if (changed.length === 0) return { ...last, fleet };
-  const edges = last.edges.filter((e) => e > at - 2 * HIGHLIGHT_MS);
-  const rows = last.rows.slice();
-  const vmis = last.vmis.slice();
-  for (const v of changed) {
-    addEdges(edges, v);
-    const i = last.index.get(v.name);
-    if (i === undefined) continue;
-    rows[i] = fleetRow(v, at);
-    vmis[i] = v;
-  }
-  return { ...last, fleet, vmis, rows, at, edges, latest };
+  const view: View = { ...last, fleet, vmis, rows, at, edges, latest };
+  if (crossed.length > 0) view.rows = rehighlight(view, crossed, at);
+  return view;
 }
 
 /**
@@ -141,7 +164,10 @@ export function fleetRowsAt(fleet: Fleet, opts: FleetRowOptions, now: number): F
   let view = last && last.fleet !== fleet ? patchedView(last, fleet, opts, now) : last;
   if (!view) view = fullView(fleet, opts, now);
   const at = Math.max(now, view.latest);
-  if (at !== view.at && crossesEdge(view.edges, view.at, at)) view = { ...view, rows: rehighlight(view.rows, fleet, at), at };
+  if (at !== view.at) {
+    const crossed = crossing(view.edges, view.at, at);
+    if (crossed.length > 0) view = { ...view, rows: rehighlight(view, crossed, at), at };
+  }
   if (view !== last) {
     if (!views.has(key) && views.size >= 8) views.clear();
     views.set(key, view);
