@@ -105,7 +105,7 @@ const visible = [...new Set(tableNames())];
 cluster!.subscribe((s) => {
   const at = now();
   for (const name of visible) {
-    const m = /kv-bench-(\d+)/.exec(s.fleet[name]?.node ?? '');
+    const m = /kv-bench-(\d+)/.exec(s.fleet.get(name)?.node ?? '');
     if (m && !inStore.has(Number(m[1]))) inStore.set(Number(m[1]), at);
   }
 });

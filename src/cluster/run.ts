@@ -98,7 +98,7 @@ export function followRun(view: NamespaceView, opts: FollowOptions): Promise<Fol
       }
       if (!c.present && watching) goneSince ??= now;
       else goneSince = undefined;
-      const vmi = s.fleet[VM_NAME];
+      const vmi = s.fleet.get(VM_NAME);
       const vmiWords = !vmi ? `; its VMI ${VM_NAME} is gone` : vmi.phase !== 'Running' ? `; its VMI ${VM_NAME} is ${vmi.phase || 'not running'}` : '';
       if (goneSince !== undefined && now - goneSince >= Math.min(opts.stallMs, 10_000)) {
         return finish({ kind: 'stalled', reason: `the controller stopped working: its status ConfigMap was deleted${vmiWords}` });

@@ -7,6 +7,13 @@ import type { ControllerView, FleetVmi, Migration, NodeView, ObjectEvent, WatchH
 export type WatchedKind = 'vmis' | 'vmims' | 'nodes' | 'statusConfigMaps';
 export const WATCHED_KINDS: readonly WatchedKind[] = ['vmis', 'vmims', 'nodes', 'statusConfigMaps'];
 
+/**
+ * The VMIs by name. A Map, not an object: a watch batch copies it (the state
+ * is immutable) many times a second, and for thousands of VMIs copying and
+ * walking a Map costs a fraction of what an object with as many keys does.
+ */
+export type Fleet = ReadonlyMap<string, FleetVmi>;
+
 /** Events collected over one tick, by resource. */
 export type EventBatch = Partial<Record<WatchedKind, readonly ObjectEvent[]>>;
 
@@ -15,7 +22,7 @@ export interface ClusterState {
   /** The run this view follows: given, or adopted from the controller's status. */
   runId?: string;
   /** By VMI name. */
-  fleet: Record<string, FleetVmi>;
+  fleet: Fleet;
   /** By VMIM uid: live VMIMs and history alike; never removed. */
   migrations: Record<string, Migration>;
   controller: ControllerView;
@@ -32,7 +39,7 @@ export type ClusterInit = Pick<ClusterState, 'namespace'> & Partial<Omit<Cluster
 export function initialClusterState(init: ClusterInit): ClusterState {
   const s: ClusterState = {
     namespace: init.namespace,
-    fleet: init.fleet ?? {},
+    fleet: init.fleet ?? new Map(),
     migrations: init.migrations ?? {},
     controller: init.controller ?? emptyControllerView(),
     nodes: init.nodes ?? {},

@@ -3,6 +3,7 @@
 // migration in flight, how many migrations it had and how long the last took.
 import { sameStrings } from './json.js';
 import { migrationDurationSec, parseTime } from './time.js';
+import type { Fleet } from './cluster-state.js';
 import type { FleetVmi, Migration } from './types.js';
 import { sameFleetVmi } from './vmi.js';
 
@@ -87,7 +88,7 @@ interface Aggregate {
  * its (possibly large) records at most once per reduction.
  */
 export function deriveFleet(
-  fleet: Readonly<Record<string, FleetVmi>>,
+  fleet: Fleet,
   migrations: Readonly<Record<string, Migration>>,
   names: ReadonlySet<string>,
   now: number,
@@ -95,7 +96,7 @@ export function deriveFleet(
   const out = { vmis: [] as FleetVmi[], migrations: [] as Migration[] };
   if (names.size === 0) return out;
   for (const name of names) {
-    const vmi = fleet[name];
+    const vmi = fleet.get(name);
     const m = vmi ? correlateIps(migrations, vmi, now) : undefined;
     if (m) out.migrations.push(m);
   }
@@ -121,7 +122,7 @@ export function deriveFleet(
     }
   }
   for (const name of names) {
-    const vmi = fleet[name];
+    const vmi = fleet.get(name);
     if (!vmi) continue;
     const a = agg.get(name);
     const next: FleetVmi = { ...vmi, migrations: a?.count ?? 0 };

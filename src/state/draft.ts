@@ -2,15 +2,14 @@
 // copied on its first write only (the fleet can hold thousands of VMIs, and a
 // batch usually touches a few), and finish() produces the next state, or the
 // base itself when nothing changed.
-import { type ClusterState, defaultHealth, type WatchedKind } from './cluster-state.js';
+import { type ClusterState, defaultHealth, type Fleet, type WatchedKind } from './cluster-state.js';
 import { deriveFleet } from './correlate.js';
-import { fleetSize, recordFleetSize } from './fleet-size.js';
 import { sameNodeView } from './nodes.js';
 import type { ControllerView, FleetVmi, Migration, NodeView, WatchHealth } from './types.js';
 
 /** A copy-on-write working set for one reduction. */
 export class Draft {
-  fleet: Record<string, FleetVmi>;
+  fleet: Fleet;
   migrations: Record<string, Migration>;
   nodes: Record<string, NodeView>;
   controller: ControllerView;
@@ -19,8 +18,6 @@ export class Draft {
   /** VMIs whose derived fields (and IP correlation) must be recomputed. */
   readonly touched = new Set<string>();
   private readonly owned = new Set<string>();
-  /** How many VMIs this.fleet holds (kept, not counted: see fleet-size.ts). */
-  private fleetCount: number;
 
   constructor(readonly base: ClusterState) {
     this.fleet = base.fleet;
@@ -29,10 +26,17 @@ export class Draft {
     this.controller = base.controller;
     this.runId = base.runId;
     this.health = base.health;
-    this.fleetCount = fleetSize(base.fleet);
   }
 
-  private own<K extends 'fleet' | 'migrations' | 'nodes' | 'health'>(key: K): Draft[K] {
+  private ownFleet(): Map<string, FleetVmi> {
+    if (!this.owned.has('fleet')) {
+      this.owned.add('fleet');
+      this.fleet = new Map(this.fleet);
+    }
+    return this.fleet as Map<string, FleetVmi>;
+  }
+
+  private own<K extends 'migrations' | 'nodes' | 'health'>(key: K): Draft[K] {
     if (!this.owned.has(key)) {
       this.owned.add(key);
       (this as Draft)[key] = { ...(this as Draft)[key] } as Draft[K];
@@ -41,14 +45,11 @@ export class Draft {
   }
 
   setVmi(v: FleetVmi): void {
-    if (this.fleet[v.name] === undefined) this.fleetCount++;
-    this.own('fleet')[v.name] = v;
+    this.ownFleet().set(v.name, v);
     this.touched.add(v.name);
   }
   removeVmi(name: string): void {
-    if (this.fleet[name] === undefined) return;
-    delete this.own('fleet')[name];
-    this.fleetCount--;
+    if (this.fleet.has(name)) this.ownFleet().delete(name);
   }
   setMigration(m: Migration): void {
     if (this.migrations[m.uid] === m) return;
@@ -71,11 +72,10 @@ export class Draft {
   /** The next state, or the base itself when nothing changed. */
   finish(now: number): ClusterState {
     const derived = deriveFleet(this.fleet, this.migrations, this.touched, now);
-    for (const v of derived.vmis) this.own('fleet')[v.name] = v;
+    for (const v of derived.vmis) this.ownFleet().set(v.name, v);
     for (const m of derived.migrations) this.own('migrations')[m.uid] = m;
     const { fleet, migrations } = this;
     const b = this.base;
-    if (fleet !== b.fleet) recordFleetSize(fleet, this.fleetCount);
     if (fleet === b.fleet && migrations === b.migrations && this.nodes === b.nodes && this.controller === b.controller && this.runId === b.runId && this.health === b.health) {
       return b;
     }

@@ -18,6 +18,7 @@ import { COMPONENT, LABEL_COMPONENT, LABEL_MANAGED_BY, LABEL_RUN_ID, MANAGED_BY 
 import type { Trigger } from '../cloudinit/settings.js';
 import { type LabelSelector, matchesLabels, parseLabelSelector, SelectorError } from '../k8s/selectors.js';
 import { asObject } from './json.js';
+import type { Fleet } from './cluster-state.js';
 import type { FleetVmi } from './types.js';
 import { fleetVmiFrom } from './vmi.js';
 
@@ -109,10 +110,10 @@ export interface TargetEligibility extends Eligibility {
  * screen shows why a VMI is not a candidate); `selectedOnly` drops them, as
  * the script never sees them.
  */
-export function fleetEligibility(fleet: Readonly<Record<string, FleetVmi>>, opts: EligibilityOptions & { selectedOnly?: boolean }): TargetEligibility[] {
+export function fleetEligibility(fleet: Fleet, opts: EligibilityOptions & { selectedOnly?: boolean }): TargetEligibility[] {
   const selector = parseSelector(opts.targetSelector);
   const out: TargetEligibility[] = [];
-  for (const v of Object.values(fleet)) {
+  for (const v of fleet.values()) {
     const e = typeof selector === 'string' ? { eligible: false, reason: `invalid migration-target-labels: ${selector}` } : judge(v, selector, opts);
     if (opts.selectedOnly && e.reason.startsWith('not selected')) continue;
     out.push({ name: v.name, ...(v.component ? { component: v.component } : {}), ...(v.node ? { node: v.node } : {}), ...e });

@@ -32,7 +32,7 @@ function applyVmis(d: Draft, events: readonly ObjectEvent[], now: number): void 
     const obj = ev.object;
     const name = stringAt(obj, 'metadata', 'name');
     if (!name || !inNamespace(d, obj)) continue;
-    const prev = d.fleet[name];
+    const prev = d.fleet.get(name);
     if (ev.type === 'DELETED') {
       const uid = stringAt(obj, 'metadata', 'uid');
       // A late DELETED of an older VMI must not remove its successor of the same name.
@@ -68,7 +68,7 @@ function applyVmims(d: Draft, events: readonly ObjectEvent[]): void {
     if (!uid || !inNamespace(d, obj)) continue;
     const prev = d.migrations[uid];
     const vmiName = stringAt(obj, 'spec', 'vmiName') ?? stringAt(obj, 'metadata', 'labels', LABEL_VMI_NAME) ?? '';
-    const vmi = d.fleet[vmiName];
+    const vmi = d.fleet.get(vmiName);
     let next = migrationFrom(obj, prev, knows(stringAt(obj, 'metadata', 'name') ?? '', uid), vmi?.migrationState);
     if (!next) continue;
     if (ev.type === 'DELETED') next = finalizeVanished(next, vmi?.migrationState);
@@ -175,7 +175,7 @@ export function reduceRelist<S extends ClusterState>(state: S, kind: WatchedKind
     case 'vmis': {
       applyVmis(d, events, now);
       const live = names('name');
-      for (const name of Object.keys(d.fleet)) if (!live.has(name)) d.removeVmi(name);
+      for (const name of [...d.fleet.keys()]) if (!live.has(name)) d.removeVmi(name);
       break;
     }
     case 'nodes': {
@@ -189,7 +189,7 @@ export function reduceRelist<S extends ClusterState>(state: S, kind: WatchedKind
       const live = names('uid');
       for (const m of Object.values(d.migrations)) {
         if (m.outcome !== 'in-flight' || live.has(m.uid) || (m.namespace && m.namespace !== state.namespace)) continue;
-        d.setMigration(finalizeVanished(m, d.fleet[m.vmi]?.migrationState));
+        d.setMigration(finalizeVanished(m, d.fleet.get(m.vmi)?.migrationState));
       }
       break;
     }

@@ -7,10 +7,9 @@
 // rows, and nothing at all when nothing shown has changed: the same array
 // comes back, so a consumer can compare by identity.
 import { HIGHLIGHT_MS, fleetRow, selectFleetRows, type FleetRow, type FleetRowOptions } from '../state/selectors/fleet.js';
-import { fleetSize } from '../state/fleet-size.js';
+import type { Fleet } from '../state/cluster-state.js';
 import type { FleetVmi } from '../state/types.js';
 
-type Fleet = Readonly<Record<string, FleetVmi>>;
 
 /** A moment a VMI's highlight starts or ends. */
 interface Edge {
@@ -86,13 +85,13 @@ function rehighlight(view: View, names: readonly string[], at: number): FleetRow
 function fullView(fleet: Fleet, opts: FleetRowOptions, now: number): View {
   const edges: Edge[] = [];
   let latest = 0;
-  for (const v of Object.values(fleet)) {
+  for (const v of fleet.values()) {
     addEdges(edges, v);
     if (v.nodeChangedAt !== undefined && v.nodeChangedAt > latest) latest = v.nodeChangedAt;
   }
   const at = Math.max(now, latest);
   const rows = selectFleetRows({ fleet }, opts, at);
-  return { fleet, count: fleetSize(fleet), vmis: rows.map((r) => fleet[r.key]!), rows, index: new Map(rows.map((r, i) => [r.key, i])), at, edges, latest };
+  return { fleet, count: fleet.size, vmis: rows.map((r) => fleet.get(r.key)!), rows, index: new Map(rows.map((r, i) => [r.key, i])), at, edges, latest };
 }
 
 /**
@@ -102,22 +101,21 @@ function fullView(fleet: Fleet, opts: FleetRowOptions, now: number): View {
  */
 function changedVmis(last: View, fleet: Fleet, opts: FleetRowOptions): FleetVmi[] | undefined {
   const needle = (opts.filter ?? '').trim().toLowerCase();
-  if (fleetSize(fleet) !== last.count) return undefined;
+  if (fleet.size !== last.count) return undefined;
   const changed: FleetVmi[] = [];
   if (needle === '') {
     // Every VMI is a row: walking the rows finds every change, without walking the fleet object (slow with thousands of keys).
     for (let i = 0; i < last.vmis.length; i++) {
       const old = last.vmis[i]!;
-      const v = fleet[old.name];
+      const v = fleet.get(old.name);
       if (v === old) continue;
       if (!v || sortKeyChanged(old, v, opts.sort)) return undefined;
       changed.push(v);
     }
     return changed;
   }
-  for (const name in fleet) {
-    const v = fleet[name]!;
-    const old = last.fleet[name];
+  for (const [name, v] of fleet) {
+    const old = last.fleet.get(name);
     if (old === v) continue;
     if (!old || matches(old, needle) !== matches(v, needle) || (last.index.has(name) && sortKeyChanged(old, v, opts.sort))) return undefined;
     changed.push(v);

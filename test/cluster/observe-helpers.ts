@@ -98,8 +98,9 @@ export function migrationTruth(m: Migration) {
   };
 }
 
-export function byName<T>(record: Record<string, T>, project: (v: T) => unknown): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, project(v)]));
+export function byName<T>(record: Record<string, T> | ReadonlyMap<string, T>, project: (v: T) => unknown): Record<string, unknown> {
+  const entries = record instanceof Map ? [...record.entries()] : Object.entries(record);
+  return Object.fromEntries(entries.map(([k, v]) => [k, project(v)]));
 }
 
 /** Differences between a view's state and a fresh list, in words ('' when they agree). */

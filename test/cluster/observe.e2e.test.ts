@@ -61,7 +61,7 @@ describe('observe', () => {
     const view = open(conn, { env: env(), watcher: { batchMs: 50 } });
     await view.waitForSync({ timeoutMs: 30_000, failFast: true });
     const s = view.store.getState();
-    expect(Object.keys(s.fleet)).toHaveLength(6);
+    expect([...s.fleet.keys()]).toHaveLength(6);
     expect(Object.keys(s.nodes)).toEqual(expect.arrayContaining(['kv-worker-01', 'kv-worker-02', 'kv-worker-03']));
     expect(view.informers().every((i) => i.synced && i.lists === 1)).toBe(true);
 
@@ -73,7 +73,7 @@ describe('observe', () => {
     for (const vmi of t.cluster.api.client.list(VMI_KEY, NS)) {
       t.cluster.api.client.modify(VMI_KEY, NS, vmi.metadata.name!, (o) => ({ ...o, metadata: { ...o.metadata, labels: { ...o.metadata.labels, burst: 'yes' } } }));
     }
-    await until(() => Object.values(view.store.getState().fleet).every((v) => v.labels?.burst === 'yes'), 10_000, 'the burst applied');
+    await until(() => [...view.store.getState().fleet.values()].every((v) => v.labels?.burst === 'yes'), 10_000, 'the burst applied');
     off();
     expect(updates).toBe(1);
     await view.stop();
@@ -100,11 +100,11 @@ describe('observe', () => {
     const view = open(admin, { env: env() });
     await view.waitForSync({ timeoutMs: 30_000, failFast: true });
     expect(view.informers().find((i) => i.resource === 'nodes')).toMatchObject({ synced: true, unavailable: expect.stringContaining('not allowed to watch nodes') });
-    expect(Object.keys(view.store.getState().fleet)).toHaveLength(6);
+    expect([...view.store.getState().fleet.keys()]).toHaveLength(6);
     await view.stop();
     const snap = await readNamespace(admin, { env: env() });
     expect(snap.nodesListed).toBe(false);
-    expect(Object.keys(snap.store.getState().fleet)).toHaveLength(6);
+    expect([...snap.store.getState().fleet.keys()]).toHaveLength(6);
   });
 
   it('fails fast with one sentence when the API server cannot be reached', async () => {

@@ -49,7 +49,7 @@ describe('cluster store: batches', () => {
     expect(count()).toBe(1);
     const s = store.getState();
     expect(s.revision).toBe(1);
-    expect(Object.keys(s.fleet)).toHaveLength(7);
+    expect([...s.fleet.keys()]).toHaveLength(7);
     expect(Object.keys(s.migrations)).toHaveLength(3);
     expect(Object.keys(s.nodes)).toHaveLength(4);
     expect(s.controller.present).toBe(true);
@@ -81,7 +81,7 @@ describe('cluster store: batches', () => {
     const vmi = fixture('vmi-memory-migrated.json');
     vmi.metadata.namespace = 'elsewhere';
     store.getState().applyBatch({ vmis: [added(vmi)] }, T0);
-    expect(store.getState().fleet).toEqual({});
+    expect(store.getState().fleet.size).toBe(0);
   });
 
   it('reducers are pure: they never write into the state they are given', () => {
@@ -89,7 +89,7 @@ describe('cluster store: batches', () => {
     const s1 = reduceVmis(state, items('vmi-list.json').map(added), T0);
     deepFreeze(s1);
     expect(() => reduceVmis(s1, [modified(fixture('vmi-memory-migrated.json'))], T0 + 1000)).not.toThrow();
-    expect(Object.keys(state.fleet)).toHaveLength(0);
+    expect([...state.fleet.keys()]).toHaveLength(0);
     expect(initialClusterState({ namespace: NS }).revision).toBe(0);
   });
 });
@@ -108,7 +108,7 @@ describe('cluster store: a migration seen live', () => {
     const s = store.getState();
     const m = s.migrations['e00443e8-9c1c-44d0-9549-56cf6d0ee524']!;
     expect(m).toMatchObject({ cause: 'chaos', runId: RUN_ID, outcome: 'in-flight', ipsBefore: ['10.244.1.4'], targetNode: 'kv-worker-03', sourceNode: 'kv-worker-02' });
-    expect(s.fleet['virtwork-memory-0']).toMatchObject({
+    expect(s.fleet.get('virtwork-memory-0')).toMatchObject({
       node: 'kv-worker-02',
       inFlight: { uid: m.uid, name: 'kubevirt-migrate-vm-w55rq', phase: 'TargetReady', targetNode: 'kv-worker-03' },
       migrations: 1,
@@ -120,8 +120,8 @@ describe('cluster store: a migration seen live', () => {
     const moved = T0 + 1000;
     apply({ vmims: [modified(fixture('vmim-memory-succeeded.json'))], vmis: [modified(fixture('vmi-memory-migrated.json'))] }, moved);
     const s = store.getState();
-    expect(s.fleet['virtwork-memory-0']).toMatchObject({ node: 'kv-worker-03', previousNode: 'kv-worker-02', nodeChangedAt: moved, migrations: 1, lastDurationSec: 1 });
-    expect(s.fleet['virtwork-memory-0']!.inFlight).toBeUndefined();
+    expect(s.fleet.get('virtwork-memory-0')).toMatchObject({ node: 'kv-worker-03', previousNode: 'kv-worker-02', nodeChangedAt: moved, migrations: 1, lastDurationSec: 1 });
+    expect(s.fleet.get('virtwork-memory-0')!.inFlight).toBeUndefined();
     expect(s.migrations['e00443e8-9c1c-44d0-9549-56cf6d0ee524']).toMatchObject({ outcome: 'succeeded', ipsBefore: ['10.244.1.4'], ipsAfter: ['10.244.2.7'] });
     const row = (now: number) => selectFleetRows(s, { sort: 'name' }, now).find((r) => r.name === 'virtwork-memory-0')!;
     expect(row(moved + 4999)).toMatchObject({ highlight: true, node: 'kv-worker-03', previousNode: 'kv-worker-02', lastDuration: '1s' });
@@ -155,7 +155,7 @@ describe('cluster store: a migration seen live', () => {
     apply({ vmims: [deleted(fixture('vmim-memory-running.json'))] }, T0 + 2000);
     const m = store.getState().migrations['e00443e8-9c1c-44d0-9549-56cf6d0ee524']!;
     expect(m).toMatchObject({ outcome: 'succeeded', outcomeFrom: 'inferred', ended: '2026-11-27T21:52:57Z' });
-    expect(store.getState().fleet['virtwork-memory-0']!.inFlight).toBeUndefined();
+    expect(store.getState().fleet.get('virtwork-memory-0')!.inFlight).toBeUndefined();
   });
 });
 
@@ -171,8 +171,8 @@ describe('cluster store: relists', () => {
     const without = items('vmi-list.json').filter((v) => v.metadata.name !== 'virtwork-cpu-1');
     store.getState().relist('vmis', without, T0 + 5000);
     const s = store.getState();
-    expect(s.fleet['virtwork-cpu-1']).toBeUndefined();
-    expect(Object.keys(s.fleet)).toHaveLength(6);
+    expect(s.fleet.get('virtwork-cpu-1')).toBeUndefined();
+    expect([...s.fleet.keys()]).toHaveLength(6);
     expect(s.migrations['d9961951-5d28-466a-960a-af285369396c']).toMatchObject({ vmi: 'virtwork-cpu-1', outcome: 'succeeded' });
     expect(s.health.vmis?.lastSync).toBe(T0 + 5000);
   });
@@ -196,7 +196,7 @@ describe('cluster store: relists', () => {
     const s = store.getState();
     expect(s.migrations['e00443e8-9c1c-44d0-9549-56cf6d0ee524']).toMatchObject({ outcome: 'succeeded', outcomeFrom: 'inferred' });
     expect(s.migrations['uid-of-a-vanished-one']).toMatchObject({ outcome: 'failed', outcomeFrom: 'inferred' });
-    expect(s.fleet['virtwork-memory-0']!.inFlight).toBeUndefined();
+    expect(s.fleet.get('virtwork-memory-0')!.inFlight).toBeUndefined();
   });
 
   it('relisting nodes and the status ConfigMap replaces them; no status ConfigMap means no controller', () => {
@@ -218,9 +218,9 @@ describe('cluster store: relists', () => {
     const successor = fixture('vmi-memory-migrated.json');
     successor.metadata.uid = 'successor-uid';
     store.getState().applyBatch({ vmis: [added(successor), deleted(old)] }, T0);
-    expect(store.getState().fleet['virtwork-memory-0']?.uid).toBe('successor-uid');
+    expect(store.getState().fleet.get('virtwork-memory-0')?.uid).toBe('successor-uid');
     store.getState().applyBatch({ vmis: [deleted(successor)] }, T0 + 1);
-    expect(store.getState().fleet['virtwork-memory-0']).toBeUndefined();
+    expect(store.getState().fleet.get('virtwork-memory-0')).toBeUndefined();
   });
 });
 
@@ -244,7 +244,7 @@ describe('cluster store: history and the controller', () => {
   it('counts migrations per VMI over history, and the last duration is the latest finished', () => {
     const store = createClusterStore({ namespace: NS });
     store.getState().applyBatch({ vmis: items('vmi-list.json').map(added), vmims: items('vmim-list.json').map(added) }, T0);
-    const cpu0 = store.getState().fleet['virtwork-cpu-0']!;
+    const cpu0 = store.getState().fleet.get('virtwork-cpu-0')!;
     // 5jspr took 1 s (21:52:42 -> :43); wfdpn, the later one, took 2 s (21:52:48 -> :50).
     expect(cpu0).toMatchObject({ migrations: 2, lastDurationSec: 2 });
   });

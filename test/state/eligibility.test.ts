@@ -63,7 +63,7 @@ describe('eligibility', () => {
   });
 
   it('judges the real fleet the way the controller did (it migrated only cpu-0, cpu-1, memory-0, network-0)', () => {
-    const fleet = Object.fromEntries(items('vmi-list.json').map((o) => [o.metadata.name, fleetVmiFrom(o, undefined, 0)!]));
+    const fleet = new Map(items('vmi-list.json').map((o) => [o.metadata.name, fleetVmiFrom(o, undefined, 0)!]));
     const verdicts = fleetEligibility(fleet, { excludeComponents: [], targetSelector: '', selfName: SELF });
     expect(verdicts.map((v) => [v.name, v.reason])).toEqual([
       ['virtwork-chaos-migration-0', 'the controller itself'],

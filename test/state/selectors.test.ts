@@ -15,7 +15,7 @@ function vmi(name: string, over: Partial<FleetVmi> = {}): FleetVmi {
 }
 
 function fleetState(vmis: FleetVmi[]): Pick<ClusterState, 'fleet'> {
-  return { fleet: Object.fromEntries(vmis.map((v) => [v.name, v])) };
+  return { fleet: new Map(vmis.map((v) => [v.name, v])) };
 }
 
 describe('selectFleetRows', () => {

@@ -168,7 +168,7 @@ describe('5,000 VMIs', () => {
     const cluster = cluster5000();
     r = await renderApp(wizardAt('dashboard'), cluster, { columns: 120, rows: 40 });
     const top = tableRows(await r.waitFor((x) => tableRows(x).length > 5, 'the table'))[0]!.split(' ')[0]!;
-    const v = cluster.getState().fleet[top]!;
+    const v = cluster.getState().fleet.get(top)!;
     const moved = movedTo(vmiNamed(top, v.node!, v.component), 'kv-worker-100');
     const t0 = performance.now();
     cluster.getState().applyBatch({ vmis: [modified(moved)] }, Date.now());

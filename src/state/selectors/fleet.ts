@@ -2,7 +2,7 @@
 // render), and the fleet summary `status` prints. Rows are cached per
 // FleetVmi object, and the memoized selector returns the previous array when
 // no row changed, so useShallow sees "no change" and Ink does not redraw.
-import type { ClusterState } from '../cluster-state.js';
+import type { ClusterState, Fleet } from '../cluster-state.js';
 import { collator } from '../collate.js';
 import { formatDuration } from '../time.js';
 import type { FleetVmi } from '../types.js';
@@ -126,14 +126,14 @@ function matches(v: FleetVmi, needle: string): boolean {
 /** Sorted, filtered VMIs per fleet object and options: re-sorted only when the fleet changes. */
 const orderCache = new WeakMap<object, Map<string, FleetVmi[]>>();
 
-function ordered(fleet: Readonly<Record<string, FleetVmi>>, opts: FleetRowOptions): FleetVmi[] {
+function ordered(fleet: Fleet, opts: FleetRowOptions): FleetVmi[] {
   const needle = (opts.filter ?? '').trim().toLowerCase();
   const key = `${opts.sort}|${opts.sortDesc === true}|${needle}`;
   let byOpts = orderCache.get(fleet);
   if (!byOpts) orderCache.set(fleet, (byOpts = new Map()));
   let list = byOpts.get(key);
   if (!list) {
-    list = Object.values(fleet).filter((v) => needle === '' || matches(v, needle));
+    list = [...fleet.values()].filter((v) => needle === '' || matches(v, needle));
     list.sort(comparator(opts.sort, opts.sortDesc === true));
     // A handful of option sets per fleet at most (the table, a filter being typed).
     if (byOpts.size > 16) byOpts.clear();
@@ -185,7 +185,7 @@ export function fleetSummary(state: Pick<ClusterState, 'fleet' | 'nodes'>): Flee
   if (hit && hit.nodes === state.nodes) return hit.summary;
   const s: FleetSummary = { total: 0, byPhase: {}, migratable: 0, notMigratable: 0, migratableUnknown: 0, inFlight: 0, deleting: 0, perNode: [], unplaced: 0 };
   const perNode = new Map<string, number>(Object.keys(state.nodes).map((n) => [n, 0]));
-  for (const v of Object.values(state.fleet)) {
+  for (const v of state.fleet.values()) {
     s.total++;
     const phase = v.phase || 'Unknown';
     s.byPhase[phase] = (s.byPhase[phase] ?? 0) + 1;

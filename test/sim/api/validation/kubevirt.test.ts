@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- these tests take valid objects apart to build malformed ones */
 import { describe, expect, it } from 'vitest';
 import { fieldValidationAnswer, hasModel, validateAgainstModel } from '../../../../src/sim/api/validation/index.js';
 import { migration, virtworkVm } from './fixtures.js';
