@@ -62,6 +62,15 @@ const TLS_CODES = new Set([
   'EPROTO',
 ]);
 
+/**
+ * What a 404 from a KubeVirt kind means. One sentence whichever request
+ * noticed first (virt-operator installs KubeVirt's kinds together, and the
+ * VMI and VMIM lists race), so the live and one-shot views say the same.
+ */
+export function noKubeVirtMessage(server: string): string {
+  return `the cluster at ${server} does not serve VirtualMachineInstances (kubevirt.io/v1): KubeVirt is not installed, or not ready`;
+}
+
 /** One sentence for any error from a request to `server` (the API server's address). */
 export function describeError(e: unknown, server: string): string {
   if (e instanceof ClusterError) return e.message;

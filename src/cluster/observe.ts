@@ -18,7 +18,7 @@ import { STATUS_MAP_NAME } from '../cloudinit/names.js';
 import { createClusterStore, type ClusterStore, type ClusterStoreState } from '../state/cluster-store.js';
 import type { Migration } from '../state/types.js';
 import { type Connection, type ConnectionOptions, connect } from './connection.js';
-import { ClusterError, httpStatus } from './errors.js';
+import { ClusterError, httpStatus, noKubeVirtMessage } from './errors.js';
 import { HistoryFile, historyPath } from './history.js';
 import { AbortedError, retryTransient } from './wait.js';
 import { ClusterWatcher, type InformerState, type WatcherOptions } from './watch.js';
@@ -341,7 +341,7 @@ export async function readNamespace(target: Connection | ConnectionOptions, opts
   if (failure) {
     const e: unknown = failure.reason;
     if ((settled[1].status === 'rejected' && noKubeVirt(settled[1].reason)) || (settled[2].status === 'rejected' && noKubeVirt(settled[2].reason))) {
-      throw new ClusterError(`the cluster at ${conn.server} does not serve VirtualMachineInstances (kubevirt.io/v1): KubeVirt is not installed, or not ready`, 404);
+      throw new ClusterError(noKubeVirtMessage(conn.server), 404);
     }
     throw e instanceof ClusterError ? e : new ClusterError(e instanceof Error ? e.message : String(e));
   }

@@ -17,7 +17,7 @@ import { Watch } from '@kubernetes/client-node';
 import { STATUS_MAP_NAME } from '../cloudinit/names.js';
 import type { ObjectEvent } from '../state/types.js';
 import type { Connection } from './connection.js';
-import { ClusterError, describeError, httpStatus } from './errors.js';
+import { ClusterError, describeError, httpStatus, noKubeVirtMessage } from './errors.js';
 
 export type WatchedResource = 'vmis' | 'vmims' | 'nodes' | 'statusConfigMaps';
 
@@ -255,12 +255,12 @@ export class ClusterWatcher {
     if (this.stopped) return;
     const status = httpStatus(err) ?? (err as { statusCode?: unknown }).statusCode;
     const code = typeof status === 'number' ? status : undefined;
-    const kubevirtKind = inf.resource === 'vmis' ? 'VirtualMachineInstances' : inf.resource === 'vmims' ? 'VirtualMachineInstanceMigrations' : undefined;
+    const kubevirtKind = inf.resource === 'vmis' || inf.resource === 'vmims';
     const message =
       code === 403
         ? `not allowed to watch ${inf.resource}: ${describeError(err, this.conn.server)}`
         : code === 404 && kubevirtKind
-          ? `the cluster at ${this.conn.server} does not serve ${kubevirtKind} (kubevirt.io/v1): KubeVirt is not installed, or not ready`
+          ? noKubeVirtMessage(this.conn.server)
           : describeError(err, this.conn.server);
     // A namespace admin may not list nodes: the view goes without them rather than retrying forever.
     if (inf.resource === 'nodes' && (code === 403 || code === 401)) {
