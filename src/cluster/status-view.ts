@@ -7,7 +7,7 @@ import { STATUS_MAP_NAME } from '../cloudinit/names.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import { selectControllerLine } from '../state/selectors/controller-line.js';
 import { type FleetSummary, fleetSummary } from '../state/selectors/fleet.js';
-import { selectStats } from '../state/stats.js';
+import { type MigrationCounts, selectStats } from '../state/stats.js';
 import { isoSeconds, parseTime } from '../state/time.js';
 import type { MigrationCause } from '../state/types.js';
 import { migrationsOfRun } from './run-report.js';
@@ -54,14 +54,7 @@ export interface StatusView {
   fleet: FleetSummary & { nodesListed: boolean };
   inFlight: StatusInFlight[];
   /** The run's migrations seen (cluster and local history): counts, success rate, trigger-to-end percentiles in seconds. */
-  migrations: {
-    total: number;
-    succeeded: number;
-    failed: number;
-    timeouts: number;
-    aborted: number;
-    inFlight: number;
-    successRate?: number;
+  migrations: MigrationCounts & {
     p50?: number;
     p95?: number;
     p99?: number;

@@ -42,15 +42,19 @@ export interface NodeTraffic {
   inbound: number;
 }
 
-export interface MigrationStats {
+/** How a set of migrations ended: the counts the dashboard, `status` and reports all show. */
+export interface MigrationCounts {
   total: number;
   succeeded: number;
   failed: number;
   timeouts: number;
   aborted: number;
   inFlight: number;
-  /** succeeded / finished (in-flight ones excluded); undefined before any finished. */
+  /** succeeded / finished (in-flight ones excluded), 0..1; undefined before any finished. */
   successRate?: number;
+}
+
+export interface MigrationStats extends MigrationCounts {
   /** total / observed span in hours; undefined while the span is under a minute. */
   perHour?: number;
   /** From the first trigger to `now`, in seconds. */

@@ -6,7 +6,7 @@ import type { MigrationRecord } from '../../cloudinit/status-format.js';
 import { collator } from '../collate.js';
 import { controllerAttempts } from '../controller.js';
 import { mergeMigration } from '../merge.js';
-import { type DurationStats, type NodeTraffic, selectStats } from '../stats.js';
+import { type DurationStats, type MigrationCounts, type NodeTraffic, selectStats } from '../stats.js';
 import { isoSeconds, migrationDurationSec, parseTime, phaseDurations } from '../time.js';
 import type { Migration, MigrationCause, MigrationOutcome } from '../types.js';
 
@@ -47,15 +47,7 @@ export interface ReportMigration {
   ipsAfter: string[];
 }
 
-export interface ReportTotals {
-  total: number;
-  succeeded: number;
-  failed: number;
-  timeouts: number;
-  aborted: number;
-  inFlight: number;
-  /** succeeded / finished, 0..1; undefined when nothing finished. */
-  successRate?: number;
+export interface ReportTotals extends MigrationCounts {
   /** Over the observed span (first trigger to last end); undefined under a minute. */
   perHour?: number;
   /** Trigger-to-end seconds of succeeded migrations. */
