@@ -10,7 +10,6 @@ import { HIGHLIGHT_MS, fleetRow, selectFleetRows, type FleetRow, type FleetRowOp
 import type { Fleet } from '../state/cluster-state.js';
 import type { FleetVmi } from '../state/types.js';
 
-
 /** A moment a VMI's highlight starts or ends. */
 interface Edge {
   at: number;
@@ -19,8 +18,6 @@ interface Edge {
 
 interface View {
   fleet: Fleet;
-  /** How many VMIs the fleet has (so that a new one is noticed without listing the old fleet's keys). */
-  count: number;
   /** The VMIs of the rows, in the same order. */
   vmis: FleetVmi[];
   rows: FleetRow[];
@@ -91,7 +88,7 @@ function fullView(fleet: Fleet, opts: FleetRowOptions, now: number): View {
   }
   const at = Math.max(now, latest);
   const rows = selectFleetRows({ fleet }, opts, at);
-  return { fleet, count: fleet.size, vmis: rows.map((r) => fleet.get(r.key)!), rows, index: new Map(rows.map((r, i) => [r.key, i])), at, edges, latest };
+  return { fleet, vmis: rows.map((r) => fleet.get(r.key)!), rows, index: new Map(rows.map((r, i) => [r.key, i])), at, edges, latest };
 }
 
 /**
@@ -101,7 +98,7 @@ function fullView(fleet: Fleet, opts: FleetRowOptions, now: number): View {
  */
 function changedVmis(last: View, fleet: Fleet, opts: FleetRowOptions): FleetVmi[] | undefined {
   const needle = (opts.filter ?? '').trim().toLowerCase();
-  if (fleet.size !== last.count) return undefined;
+  if (fleet.size !== last.fleet.size) return undefined;
   const changed: FleetVmi[] = [];
   if (needle === '') {
     // Every VMI is a row: walking the rows finds every change, without walking the fleet object (slow with thousands of keys).
