@@ -37,7 +37,7 @@ export interface TuiIo {
  * Old space may grow this much (percent) over what a full collection left
  * before the next one; V8's default lets it reach several times the live
  * set. The TUI's live set is modest (the watched objects), but every watch
- * batch leaves garbage behind (the replaced fleet record of thousands of
+ * batch leaves garbage behind (the replaced fleet Map of thousands of
  * VMIs, parsed events, frames). Measured with `npm run bench` (5,000 VMIs,
  * 100 changes/s): the default peaks near 390 MB resident, 60% near 290 MB,
  * 30% near 265 MB; the more often it collects, the longer the worst frames

@@ -1,5 +1,5 @@
 // The dashboard table's rows, kept up to date incrementally. The cluster
-// store replaces its fleet object on every watch batch (many times a second
+// store replaces its fleet Map on every watch batch (many times a second
 // while migrations run); re-sorting and re-mapping thousands of VMIs for each
 // one, and comparing the arrays element by element, cost more than drawing
 // the frame. Here a batch that moves a few VMIs without changing the order
@@ -101,7 +101,7 @@ function changedVmis(last: View, fleet: Fleet, opts: FleetRowOptions): FleetVmi[
   if (fleet.size !== last.fleet.size) return undefined;
   const changed: FleetVmi[] = [];
   if (needle === '') {
-    // Every VMI is a row: walking the rows finds every change, without walking the fleet object (slow with thousands of keys).
+    // Every VMI is a row, and the counts agree: walking the rows finds every change.
     for (let i = 0; i < last.vmis.length; i++) {
       const old = last.vmis[i]!;
       const v = fleet.get(old.name);
@@ -120,7 +120,7 @@ function changedVmis(last: View, fleet: Fleet, opts: FleetRowOptions): FleetVmi[
   return changed;
 }
 
-/** The view moved on to a new fleet object without sorting again, or undefined when it has to be made anew. */
+/** The view moved on to a new fleet without sorting again, or undefined when it has to be made anew. */
 function patchedView(last: View, fleet: Fleet, opts: FleetRowOptions, now: number): View | undefined {
   const changed = changedVmis(last, fleet, opts);
   if (!changed) return undefined;
