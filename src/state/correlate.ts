@@ -72,6 +72,20 @@ export function captureIpsBefore(m: Migration, vmi: FleetVmi | undefined): Migra
   return { ...m, ipsBefore: vmi.ips };
 }
 
+/**
+ * Whether m (at time t) comes after the current pick (at curAt). Timestamps
+ * have whole seconds, so ties are common when migrations are quick; they go
+ * to the later created, then to the greater uid, so that the pick never
+ * depends on the order the migrations were seen in (a watch and a fresh list
+ * see them in different orders).
+ */
+function isLater(t: number, m: Migration, curAt: number, cur: Migration | undefined): boolean {
+  if (!cur || t !== curAt) return !cur || t > curAt;
+  const created = parseTime(m.created) ?? 0;
+  const curCreated = parseTime(cur.created) ?? 0;
+  return created !== curCreated ? created > curCreated : m.uid > cur.uid;
+}
+
 interface Aggregate {
   count: number;
   inFlight?: Migration;
@@ -109,13 +123,13 @@ export function deriveFleet(
     a.count++;
     const created = parseTime(m.created) ?? 0;
     if (m.outcome === 'in-flight') {
-      if (created >= a.inFlightAt) {
+      if (isLater(created, m, a.inFlightAt, a.inFlight)) {
         a.inFlight = m;
         a.inFlightAt = created;
       }
     } else if (migrationDurationSec(m) !== undefined) {
       const ended = parseTime(m.ended) ?? created;
-      if (ended >= a.lastAt) {
+      if (isLater(ended, m, a.lastAt, a.last)) {
         a.last = m;
         a.lastAt = ended;
       }

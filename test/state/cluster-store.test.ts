@@ -249,6 +249,22 @@ describe('cluster store: history and the controller', () => {
     expect(cpu0).toMatchObject({ migrations: 2, lastDurationSec: 2 });
   });
 
+  it('picks the same last migration whatever order two ending in the same second were seen in', () => {
+    // Quick migrations end within one (whole) second of each other; a watch and a fresh list see them in different orders.
+    const base = items('vmim-list.json').map((o) => migrationFrom(o)!).find((m) => m.vmi === 'virtwork-cpu-0')!;
+    const quick: Migration = { ...base, uid: 'uid-quick', name: 'quick', outcome: 'succeeded', created: '2026-11-27T21:53:10Z', ended: '2026-11-27T21:53:10Z' };
+    const slow: Migration = { ...base, uid: 'uid-slow', name: 'slow', outcome: 'succeeded', created: '2026-11-27T21:53:09Z', ended: '2026-11-27T21:53:10Z' };
+    const lastDuration = (history: Migration[]) => {
+      const store = createClusterStore({ namespace: NS });
+      store.getState().applyBatch({ vmis: items('vmi-list.json').map(added) }, T0);
+      store.getState().mergeHistory(history);
+      return store.getState().fleet.get('virtwork-cpu-0')!.lastDurationSec;
+    };
+    // The later created one is the later migration.
+    expect(lastDuration([quick, slow])).toBe(0);
+    expect(lastDuration([slow, quick])).toBe(0);
+  });
+
   it('setHealth merges, clears an error given as undefined, and is silent when nothing changes', () => {
     const { store, count } = counting();
     const { setHealth } = store.getState();
