@@ -255,11 +255,11 @@ export class ClusterWatcher {
     if (this.stopped) return;
     const status = httpStatus(err) ?? (err as { statusCode?: unknown }).statusCode;
     const code = typeof status === 'number' ? status : undefined;
-    const kubevirtKind = inf.resource === 'vmis' || inf.resource === 'vmims';
+    const isKubeVirtKind = inf.resource === 'vmis' || inf.resource === 'vmims';
     const message =
       code === 403
         ? `not allowed to watch ${inf.resource}: ${describeError(err, this.conn.server)}`
-        : code === 404 && kubevirtKind
+        : code === 404 && isKubeVirtKind
           ? noKubeVirtMessage(this.conn.server)
           : describeError(err, this.conn.server);
     // A namespace admin may not list nodes: the view goes without them rather than retrying forever.
