@@ -7,7 +7,7 @@ import { STATUS_MAP_NAME } from '../cloudinit/names.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import { selectControllerLine } from '../state/selectors/controller-line.js';
 import { type FleetSummary, fleetSummary } from '../state/selectors/fleet.js';
-import { type MigrationCounts, selectStats } from '../state/stats.js';
+import { countsOf, type MigrationCounts, selectStats } from '../state/stats.js';
 import { isoSeconds, parseTime } from '../state/time.js';
 import type { MigrationCause } from '../state/types.js';
 import { migrationsOfRun } from './run-report.js';
@@ -99,15 +99,7 @@ export function statusView(state: ClusterState, opts: { context: string; now: nu
       return f;
     });
   const stats = selectStats(migrationsOfRun(state.migrations, runId, { now, live: c.present && c.runId === runId }), now);
-  const migrations: StatusView['migrations'] = {
-    total: stats.total,
-    succeeded: stats.succeeded,
-    failed: stats.failed,
-    timeouts: stats.timeouts,
-    aborted: stats.aborted,
-    inFlight: stats.inFlight,
-  };
-  if (stats.successRate !== undefined) migrations.successRate = stats.successRate;
+  const migrations: StatusView['migrations'] = countsOf(stats);
   for (const p of ['p50', 'p95', 'p99'] as const) if (stats.durations[p] !== undefined) migrations[p] = stats.durations[p];
 
   const view: StatusView = {

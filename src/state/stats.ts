@@ -54,6 +54,13 @@ export interface MigrationCounts {
   successRate?: number;
 }
 
+/** Just the counts of some stats (successRate only when defined, so JSON output leaves it out rather than null). */
+export function countsOf(s: MigrationCounts): MigrationCounts {
+  const c: MigrationCounts = { total: s.total, succeeded: s.succeeded, failed: s.failed, timeouts: s.timeouts, aborted: s.aborted, inFlight: s.inFlight };
+  if (s.successRate !== undefined) c.successRate = s.successRate;
+  return c;
+}
+
 export interface MigrationStats extends MigrationCounts {
   /** total / observed span in hours; undefined while the span is under a minute. */
   perHour?: number;

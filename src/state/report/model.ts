@@ -6,7 +6,7 @@ import type { MigrationRecord } from '../../cloudinit/status-format.js';
 import { collator } from '../collate.js';
 import { controllerAttempts } from '../controller.js';
 import { mergeMigration } from '../merge.js';
-import { type DurationStats, type MigrationCounts, type NodeTraffic, selectStats } from '../stats.js';
+import { countsOf, type DurationStats, type MigrationCounts, type NodeTraffic, selectStats } from '../stats.js';
 import { isoSeconds, migrationDurationSec, parseTime, phaseDurations } from '../time.js';
 import type { Migration, MigrationCause, MigrationOutcome } from '../types.js';
 
@@ -159,16 +159,7 @@ export function buildReport(migrations: readonly Migration[], opts: ReportOption
   // The observed span ends at the last end seen, or now while any is running.
   const spanEnd = list.some((m) => m.outcome === 'in-flight') ? Math.max(generatedMs, last ?? 0) : (last ?? generatedMs);
   const stats = selectStats(list, spanEnd);
-  const totals: ReportTotals = {
-    total: stats.total,
-    succeeded: stats.succeeded,
-    failed: stats.failed,
-    timeouts: stats.timeouts,
-    aborted: stats.aborted,
-    inFlight: stats.inFlight,
-    duration: stats.durations,
-  };
-  if (stats.successRate !== undefined) totals.successRate = stats.successRate;
+  const totals: ReportTotals = { ...countsOf(stats), duration: stats.durations };
   if (stats.perHour !== undefined) totals.perHour = stats.perHour;
 
   const byCause = CAUSES.map((cause) => {
