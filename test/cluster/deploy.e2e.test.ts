@@ -103,14 +103,16 @@ describe('deploy', () => {
     await until(async () => ((await readStatusMap(conn, NS))?.status.state === 'paused' ? true : undefined), 10_000, 'state paused');
 
     const rv = async (r: typeof REFS.sa) => (await readObject(conn, r))?.metadata?.resourceVersion;
-    const before = {
+    // The resourceVersion of every object deploy writes: unchanged means not written.
+    const versions = async () => ({
       sa: await rv(REFS.sa),
       token: await rv(REFS.token),
       role: await rv(REFS.role),
       binding: await rv(REFS.binding),
       config: await rv(REFS.config),
       cloudInit: await rv(REFS.cloudInit),
-    };
+    });
+    const before = await versions();
     const ours = async () => JSON.stringify(((await readObject(conn, REFS.status))?.metadata?.managedFields ?? []).filter((m) => m.manager === FIELD_MANAGER));
     const statusFieldsBefore = await ours();
     const statusBefore = (await readStatusMap(conn, NS))!;
@@ -126,14 +128,7 @@ describe('deploy', () => {
     expect(r.restarted).toBeUndefined();
     expect(finals(r.steps)).toContain('restart:skipped');
     expect(r.steps.find((s) => s.id === 'config-map')?.detail).toBe('unchanged; paused=true kept');
-    expect({
-      sa: await rv(REFS.sa),
-      token: await rv(REFS.token),
-      role: await rv(REFS.role),
-      binding: await rv(REFS.binding),
-      config: await rv(REFS.config),
-      cloudInit: await rv(REFS.cloudInit),
-    }).toEqual(before);
+    expect(await versions()).toEqual(before);
     // The status ConfigMap changes all the time (heartbeats), but never by us: our
     // field manager's entry is as it was, and the controller's counters and run go on.
     expect(await ours()).toBe(statusFieldsBefore);
